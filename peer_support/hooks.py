@@ -1,0 +1,26 @@
+app_name = "peer_support"
+app_title = "Peer Support"
+app_publisher = "peer_support developers"
+app_description = "Social, peer-to-peer IT support inside Frappe Helpdesk"
+app_email = "peer-support@example.org"
+app_license = "mit"
+
+# "org/repo" form: Frappe resolves a bare name by asking GitHub, which an offline bench cannot.
+required_apps = ["frappe/helpdesk"]
+
+# Every whitelisted function declares its argument types, so bad input fails with a 4xx.
+require_type_annotated_api_methods = True
+
+# Installation
+# ------------
+after_install = "peer_support.setup.install.after_install"
+after_migrate = "peer_support.setup.install.after_migrate"
+before_uninstall = "peer_support.setup.install.before_uninstall"
+
+# Document Events
+# ---------------
+doc_events = {
+	"HD Ticket": {
+		"before_save": "peer_support.services.visibility.before_save",
+	},
+}

@@ -1,0 +1,1 @@
+"""Frappe glue that applies the decisions of ``peer_support.core`` to documents."""
