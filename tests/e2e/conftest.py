@@ -1,0 +1,75 @@
+"""HTTP against the bench web server the harness started for its throw-away site.
+
+The tests log in as real users over `/api/method/login`; the users are created here over REST
+by the Administrator of the test site.
+"""
+
+import os
+import re
+import uuid
+
+import pytest
+import requests
+
+BASE = os.environ.get("PEER_SUPPORT_BASE_URL", "")
+PASSWORD = "Peer-Support-e2e-2026!"
+
+
+class Client(requests.Session):
+	def __init__(self, base: str):
+		super().__init__()
+		self.base = base
+
+	def request(self, method, url, *args, **kwargs):
+		kwargs.setdefault("timeout", 60)
+		return super().request(method, self.base + url, *args, **kwargs)
+
+	def login(self, user: str, password: str) -> "Client":
+		"""Log in like a browser: session cookie, then the CSRF token a page of the site carries."""
+		response = self.post("/api/method/login", data={"usr": user, "pwd": password})
+		assert response.status_code == 200, response.text
+		for page in ("/app", "/me"):
+			found = re.search(r'frappe.csrf_token = "([^"]+)"', self.get(page).text)
+			if found:
+				self.headers["X-Frappe-CSRF-Token"] = found.group(1)
+				return self
+		raise AssertionError(f"no CSRF token on any page for {user}")
+
+
+@pytest.fixture(scope="session")
+def base_url() -> str:
+	if not BASE:
+		pytest.exit("PEER_SUPPORT_BASE_URL is not set: run the e2e tier through tests/run.py", returncode=4)
+	return BASE
+
+
+@pytest.fixture(scope="session")
+def admin(base_url) -> Client:
+	return Client(base_url).login("Administrator", os.environ.get("PEER_SUPPORT_ADMIN_PASSWORD", "admin"))
+
+
+def create(admin: Client, doctype: str, values: dict) -> dict:
+	response = admin.post(f"/api/resource/{doctype}", json=values)
+	assert response.status_code == 200, response.text
+	return response.json()["data"]
+
+
+@pytest.fixture(scope="session")
+def people(admin) -> dict:
+	"""An agent and two portal users (colleagues at one customer), each with a logged-in session."""
+	run = uuid.uuid4().hex[:6]
+	customer = create(admin, "HD Customer", {"customer_name": f"Acme {run}"})["name"]
+	users = {}
+	for key, first_name, kind in (("agent", "Derek", "agent"), ("jeff", "Jeff", "portal"), ("lottie", "Lottie", "portal")):
+		email = f"{first_name.lower()}.{run}@example.com"
+		create(admin, "User", {"email": email, "first_name": first_name, "new_password": PASSWORD,
+		                       "send_welcome_email": 0,
+		                       "user_type": "System User" if kind == "agent" else "Website User"})
+		if kind == "agent":
+			create(admin, "HD Agent", {"user": email, "agent_name": first_name})
+		else:
+			create(admin, "Contact", {"first_name": first_name, "email_ids": [{"email_id": email, "is_primary": 1}],
+			                          "links": [{"link_doctype": "HD Customer", "link_name": customer}]})
+		users[key] = email
+	sessions = {key: Client(admin.base).login(email, PASSWORD) for key, email in users.items()}
+	return {"emails": users, "customer": customer, **sessions}

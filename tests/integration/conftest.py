@@ -1,0 +1,34 @@
+"""In-site tests: connect to the throw-away site the harness created, roll back after each test.
+
+Run by tests/run.py as the bench owner from the bench's sites folder, with PEER_SUPPORT_SITE set.
+"""
+
+import os
+
+import frappe
+import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site():
+	site = os.environ.get("PEER_SUPPORT_SITE")
+	if not site:
+		pytest.exit("PEER_SUPPORT_SITE is not set: run the integration tier through tests/run.py", returncode=4)
+	frappe.init(site=site, sites_path=os.environ.get("PEER_SUPPORT_SITES_PATH", "."))
+	frappe.connect()
+	frappe.flags.in_test = True
+	frappe.set_user("Administrator")
+	yield site
+	frappe.db.rollback()
+	frappe.destroy()
+
+
+@pytest.fixture(autouse=True)
+def rollback():
+	"""Each test starts from the committed state and leaves nothing behind."""
+	frappe.set_user("Administrator")
+	yield
+	frappe.db.rollback()
+	frappe.set_user("Administrator")
+	# a rolled-back save of the settings must not survive in the document cache
+	frappe.clear_document_cache("Peer Support Settings", "Peer Support Settings")

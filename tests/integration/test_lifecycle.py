@@ -1,0 +1,99 @@
+"""Uninstall leaves Helpdesk working and intact; installing on a site with tickets leaves them untouched.
+
+These tests commit and run bench commands in a subprocess, so the harness runs them last, alone
+(`-m lifecycle`), on its throw-away site. They end with the app installed again.
+"""
+
+import os
+import subprocess
+import sys
+
+import frappe
+import pytest
+from helpers import make_ticket
+
+from peer_support.setup.install import TICKET_FIELDS
+
+pytestmark = pytest.mark.lifecycle
+
+DATA_FIELDS = [f["fieldname"] for f in TICKET_FIELDS if f["fieldtype"] not in ("Tab Break", "Column Break")]
+
+
+def bench(*args: str) -> str:
+	"""Run a site command the way `bench --site SITE ...` does, in its own process."""
+	site, sites_path = frappe.local.site, os.environ.get("PEER_SUPPORT_SITES_PATH", ".")
+	frappe.db.commit()  # release our locks: uninstall alters HD Ticket
+	proc = subprocess.run(
+		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", site, *args],
+		cwd=sites_path,
+		capture_output=True,
+		text=True,
+		timeout=900,
+	)
+	assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+	# Start afresh, as a new request would: the installed apps and their hooks have changed.
+	frappe.destroy()
+	frappe.init(site=site, sites_path=sites_path)
+	frappe.connect()
+	frappe.clear_cache()
+	frappe.flags.in_test = True
+	frappe.set_user("Administrator")
+	return proc.stdout
+
+
+def snapshot(names: list[str]) -> list[dict]:
+	fields = ["name", "subject", "status", "priority", "sla", "response_by", "resolution_by",
+	          "first_responded_on", "modified", "raised_by", "agent_group", "ticket_type"]
+	return frappe.get_all("HD Ticket", filters={"name": ["in", names]}, fields=fields, order_by="name")
+
+
+def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched():
+	shared = make_ticket("Shared before uninstall", priority="Low")
+	shared.peer_visibility = "Community"
+	shared.save()
+	helpdesk_records = {doctype: frappe.db.count(doctype) for doctype in
+	                    ("HD Ticket", "Communication", "HD Service Level Agreement", "HD Team", "HD Ticket Type")}
+	before = snapshot([shared.name])
+
+	output = bench("uninstall-app", "peer_support", "--yes", "--no-backup")
+	assert "peer_support: removing Peer Support fields" in output
+
+	# only this app's additions are gone
+	assert "peer_support" not in frappe.get_installed_apps()
+	assert not frappe.db.exists("DocType", "Peer Support Settings")
+	assert not frappe.db.exists("DocType", "Peer Answer")
+	assert not frappe.db.table_exists("Peer Answer")
+	assert not frappe.db.exists("Custom Field", {"dt": "HD Ticket", "fieldname": ["like", "peer_%"]})
+	assert not set(DATA_FIELDS) & set(frappe.db.get_table_columns("HD Ticket"))
+	meta = frappe.get_meta("HD Ticket", cached=False)
+	assert not [f.fieldname for f in meta.fields if f.fieldname.startswith("peer_")]
+	# Helpdesk's records are all there, unchanged
+	for doctype, count in helpdesk_records.items():
+		assert frappe.db.count(doctype) == count, doctype
+	assert snapshot([shared.name]) == before
+
+	# Helpdesk alone still works: a ticket gets its SLA, an agent replies, the response is tracked
+	ticket = make_ticket("Outlook asks for the password again", priority="Medium")
+	ticket.reload()
+	assert ticket.sla and ticket.response_by and ticket.resolution_by
+	assert ticket.agreement_status == "First Response Due"
+	frappe.db.set_single_value("HD Settings", "skip_email_workflow", 1)  # no mail server on a test site
+	ticket.reply_via_agent("<p>Please re-enter it under File &gt; Account settings.</p>")
+	ticket.reload()
+	assert frappe.db.exists("Communication", {"reference_doctype": "HD Ticket", "reference_name": ticket.name,
+	                                          "sent_or_received": "Sent"})
+	assert ticket.status == "Replied"
+	assert ticket.first_responded_on
+	untouched = [ticket.name, make_ticket("Teams camera is black", priority="Low").name]
+	frappe.db.commit()
+	before = snapshot(untouched)
+
+	output = bench("install-app", "peer_support")
+	assert "peer_support: adding Peer Support fields" in output
+
+	# existing tickets: untouched, and all start private
+	assert snapshot(untouched) == before
+	for name in untouched:
+		assert frappe.db.get_value("HD Ticket", name, ["peer_visibility", "peer_status", "peer_resolved"]) == (
+			"Private", "None", 0)
+	assert frappe.get_single("Peer Support Settings").enabled == 1
