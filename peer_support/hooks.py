@@ -24,3 +24,14 @@ doc_events = {
 		"before_save": "peer_support.services.visibility.before_save",
 	},
 }
+
+# Permissions
+# -----------
+# Private tickets stay private: narrows Helpdesk's own HD Ticket rules for portal users.
+has_permission = {
+	"HD Ticket": "peer_support.services.permissions.ticket_has_permission",
+}
+
+permission_query_conditions = {
+	"HD Ticket": "peer_support.services.permissions.ticket_query_conditions",
+}

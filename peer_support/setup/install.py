@@ -84,11 +84,13 @@ def after_migrate():
 
 
 def set_default_settings():
-	"""Sensible defaults: on, private unless shared, colleagues of the same customer, urgent tickets never shared."""
+	"""Sensible defaults: on, private unless shared (and private for colleagues through Helpdesk too),
+	colleagues of the same customer, urgent tickets never shared."""
 	settings = frappe.get_single("Peer Support Settings")
 	settings.enabled = 1
 	settings.default_visibility = "Private"
 	settings.audience = "Same Customer"
+	settings.private_tickets_stay_private = 1
 	if not settings.excluded_priorities:
 		for priority in DEFAULT_EXCLUDED_PRIORITIES:
 			if frappe.db.exists("HD Ticket Priority", priority):

@@ -44,3 +44,48 @@ def update_settings(**values) -> None:
 		else:
 			settings.set(field, value)
 	settings.save()
+
+
+def make_customer(name: str) -> str:
+	if not frappe.db.exists("HD Customer", name):
+		frappe.get_doc({"doctype": "HD Customer", "customer_name": name}).insert()
+	return name
+
+
+def make_user(email: str, first_name: str, customer: str | None = None, agent: bool = False) -> str:
+	"""A portal user (a Helpdesk contact of `customer`) or, with agent=True, a Helpdesk agent."""
+	if not frappe.db.exists("User", email):
+		frappe.get_doc({"doctype": "User", "email": email, "first_name": first_name, "send_welcome_email": 0,
+		                "user_type": "System User" if agent else "Website User"}).insert()
+	if agent and not frappe.db.exists("HD Agent", email):
+		frappe.get_doc({"doctype": "HD Agent", "user": email, "agent_name": first_name}).insert()
+	if agent:
+		return email
+	# Frappe may have made a contact for the new user already; it becomes the customer's contact.
+	name = frappe.db.get_value("Contact", {"email_id": email})
+	contact = frappe.get_doc("Contact", name) if name else frappe.get_doc(
+		{"doctype": "Contact", "first_name": first_name, "user": email,
+		 "email_ids": [{"email_id": email, "is_primary": 1}]})
+	if customer and not any(link.link_name == customer for link in contact.links):
+		contact.append("links", {"link_doctype": "HD Customer", "link_name": customer})
+	contact.save()
+	return email
+
+
+def org() -> frappe._dict:
+	"""Jeff and Lottie work at Acme, Olga at Globex, Derek is the service desk's agent."""
+	acme, globex = make_customer("Acme Test"), make_customer("Globex Test")
+	return frappe._dict(
+		jeff=make_user("jeff@acme.test", "Jeff", acme),
+		lottie=make_user("lottie@acme.test", "Lottie", acme),
+		olga=make_user("olga@globex.test", "Olga", globex),
+		derek=make_user("derek@it.test", "Derek", agent=True),
+		acme=acme,
+		globex=globex,
+	)
+
+
+def make_answer(ticket: str, author: str, body: str = "<p>Turn it off and on again.</p>", **values) -> str:
+	answer = frappe.get_doc({"doctype": "Peer Answer", "ticket": ticket, "author": author, "body": body, **values})
+	answer.insert(ignore_permissions=True)  # test data: the answers API arrives separately
+	return answer.name

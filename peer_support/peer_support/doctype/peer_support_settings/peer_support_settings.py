@@ -26,12 +26,14 @@ class PeerSupportSettings(Document):
 			PeerSupportExcludedTicketType,
 		)
 
+		anonymise_requester: DF.Check
 		audience: DF.Literal["Same Customer", "All Portal Users"]
 		default_visibility: DF.Literal["Private", "Community"]
 		enabled: DF.Check
 		excluded_priorities: DF.TableMultiSelect[PeerSupportExcludedPriority]
 		excluded_teams: DF.TableMultiSelect[PeerSupportExcludedTeam]
 		excluded_ticket_types: DF.TableMultiSelect[PeerSupportExcludedTicketType]
+		private_tickets_stay_private: DF.Check
 	# end: auto-generated types
 
 	def on_update(self):

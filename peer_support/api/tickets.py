@@ -1,0 +1,122 @@
+"""Community tickets: share with colleagues, and read as a safe projection.
+
+Portal users never receive an HD Ticket document from here, only the fields built below.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import pretty_date
+from frappe.utils.html_utils import sanitize_html
+
+from peer_support.core.ranking import RankedAnswer, rank
+from peer_support.core.audience import is_requester, may_read_community, requester_display_name
+from peer_support.core.visibility import VISIBILITIES
+from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
+from peer_support.services.access import ticket_access, viewer
+from peer_support.services.visibility import VISIBILITY_FIELD
+
+TICKET_FIELDS = ["name", "subject", "description", "status", "ticket_type", "priority", "agent_group",
+                 "customer", "contact", "raised_by", "owner", "creation", VISIBILITY_FIELD, "peer_status",
+                 "peer_affected_count", "peer_accepted_answer"]
+
+
+def get_ticket_or_404(name: str | int | None) -> frappe._dict:
+	if name in (None, ""):
+		# Arguments default to None so a missing one is a 417 with this message, not a 500 TypeError.
+		frappe.throw(_("Which ticket? The argument 'ticket' is required."), frappe.MandatoryError)
+	ticket = frappe.db.get_value("HD Ticket", name, TICKET_FIELDS, as_dict=True)
+	if not ticket:
+		frappe.throw(_("Ticket {0} not found").format(frappe.bold(name)), frappe.DoesNotExistError)
+	return ticket
+
+
+@frappe.whitelist(methods=["POST"])
+def share(ticket: str | int | None = None, visibility: str = "Community") -> dict:
+	"""Set a ticket to Community or back to Private: its requester or an agent."""
+	if visibility not in VISIBILITIES:
+		frappe.throw(_("Visibility must be one of {0}").format(", ".join(VISIBILITIES)))
+	facts = get_ticket_or_404(ticket)
+	me = viewer()
+	if not (me.is_agent or is_requester(me, ticket_access(facts))):
+		frappe.throw(_("Only the requester or an agent may share this ticket."), frappe.PermissionError)
+	doc = frappe.get_doc("HD Ticket", facts.name)
+	if doc.get(VISIBILITY_FIELD) != visibility:
+		doc.set(VISIBILITY_FIELD, visibility)
+		# Checked above: the requester or an agent; the sharing gate runs in before_save all the same.
+		doc.save(ignore_permissions=True)
+		log_activity(doc.name, _("shared this ticket with colleagues") if visibility == "Community"
+		             else _("made this ticket private"))
+	return {"name": doc.name, "visibility": doc.get(VISIBILITY_FIELD)}
+
+
+@frappe.whitelist()
+def get(ticket: str | int | None = None) -> dict:
+	"""The community view of one ticket, for anyone in its audience."""
+	facts = get_ticket_or_404(ticket)
+	me = viewer()
+	settings = get_settings()
+	if not may_read_community(me, ticket_access(facts), settings.audience):
+		# The same answer whether the ticket is private or missing: its existence is not revealed.
+		frappe.throw(_("Ticket {0} not found").format(frappe.bold(ticket)), frappe.DoesNotExistError)
+	return project(facts, settings, me)
+
+
+def project(ticket: frappe._dict, settings, me) -> dict:
+	requester = frappe.db.get_value("User", ticket.raised_by, "full_name") if ticket.raised_by else None
+	return {
+		"name": ticket.name,
+		"subject": ticket.subject,
+		"description": sanitize_html(ticket.description or ""),
+		"topic": ticket.ticket_type,
+		"status": ticket.status,
+		"visibility": ticket.get(VISIBILITY_FIELD),
+		"peer_status": ticket.peer_status,
+		"affected_count": ticket.peer_affected_count or 0,
+		"created": str(ticket.creation),
+		"age": pretty_date(ticket.creation),
+		"requester": requester_display_name(requester, bool(settings.anonymise_requester)),
+		"is_requester": is_requester(me, ticket_access(ticket)),
+		"answers": answers_of(ticket.name, me),
+	}
+
+
+def answers_of(ticket: str, me) -> list[dict]:
+	"""Peer answers in display order; hidden ones only for agents."""
+	filters = {"ticket": ticket}
+	if not me.is_agent:
+		filters["hidden"] = 0
+	rows = frappe.get_all(
+		"Peer Answer",
+		filters=filters,
+		fields=["name", "author", "body", "score", "accepted", "endorsed_by", "hidden", "creation", "modified"],
+	)
+	names = {row.author for row in rows} | {row.endorsed_by for row in rows if row.endorsed_by}
+	full_names = dict(frappe.get_all("User", filters={"name": ["in", list(names)]}, fields=["name", "full_name"],
+	                                 as_list=True)) if names else {}
+	by_name = {row.name: row for row in rows}
+	order = rank([RankedAnswer(r.name, bool(r.accepted), bool(r.endorsed_by), r.score or 0, r.creation) for r in rows])
+	projected = []
+	for name in order:
+		row = by_name[name]
+		answer = {
+			"name": row.name,
+			"author": full_names.get(row.author) or _("A colleague"),
+			"body": sanitize_html(row.body or ""),
+			"score": row.score or 0,
+			"accepted": bool(row.accepted),
+			"endorsed": bool(row.endorsed_by),
+			"endorsed_by": full_names.get(row.endorsed_by) if row.endorsed_by else None,
+			"created": str(row.creation),
+			"is_mine": row.author == me.user,
+		}
+		if me.is_agent:
+			answer["hidden"] = bool(row.hidden)
+		projected.append(answer)
+	return projected
+
+
+def log_activity(ticket: str, action: str) -> None:
+	"""An entry in the ticket's activity, where Helpdesk's agents read it."""
+	from helpdesk.helpdesk.doctype.hd_ticket_activity.hd_ticket_activity import log_ticket_activity
+
+	log_ticket_activity(ticket, action)

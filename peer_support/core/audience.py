@@ -1,0 +1,71 @@
+"""Who may read what: the requester's own tickets, colleagues' community tickets, and nothing else.
+
+Helpdesk lets a portal user read every ticket of their customer. In an organisation where every
+employee is a contact of one customer, that makes every ticket public; with "private tickets stay
+private" a portal user reads only their own tickets through Helpdesk, and colleagues' tickets only
+as community projections through this app.
+"""
+
+from dataclasses import dataclass
+
+from peer_support.core.visibility import COMMUNITY
+
+SAME_CUSTOMER = "Same Customer"
+ALL_PORTAL_USERS = "All Portal Users"
+ANONYMOUS_REQUESTER = "a colleague"
+
+
+@dataclass(frozen=True)
+class Viewer:
+	user: str
+	is_agent: bool = False
+	customers: frozenset[str] = frozenset()
+
+	@property
+	def is_guest(self) -> bool:
+		return not self.user or self.user == "Guest"
+
+
+@dataclass(frozen=True)
+class TicketAccess:
+	"""The facts about a ticket that decide who may read it."""
+
+	requesters: frozenset[str]  # raised_by, contact and owner, as Helpdesk counts them
+	customer: str | None = None
+	visibility: str | None = None
+	shareable: bool = True  # the sharing policy's decision for the ticket right now
+
+
+def is_requester(viewer: Viewer, ticket: TicketAccess) -> bool:
+	return not viewer.is_guest and viewer.user in ticket.requesters
+
+
+def may_read_through_helpdesk(viewer: Viewer, ticket: TicketAccess, private_stays_private: bool) -> bool:
+	"""May the viewer read the ticket through Helpdesk's own endpoints (REST, Helpdesk's portal)?"""
+	if viewer.is_agent or not private_stays_private:
+		return True  # Helpdesk's own rules apply unchanged
+	return is_requester(viewer, ticket)
+
+
+def may_read_community(viewer: Viewer, ticket: TicketAccess, audience: str) -> bool:
+	"""May the viewer read the ticket's community projection (question and peer answers)?"""
+	if viewer.is_guest:
+		return False
+	if viewer.is_agent or is_requester(viewer, ticket):
+		return True
+	if ticket.visibility != COMMUNITY or not ticket.shareable:
+		return False
+	if audience == ALL_PORTAL_USERS:
+		return True
+	return bool(ticket.customer) and ticket.customer in viewer.customers
+
+
+def may_answer(viewer: Viewer, ticket: TicketAccess, audience: str) -> bool:
+	"""Colleagues in the audience answer; the requester accepts and agents reply through Helpdesk."""
+	if viewer.is_agent or is_requester(viewer, ticket):
+		return False
+	return may_read_community(viewer, ticket, audience)
+
+
+def requester_display_name(full_name: str | None, anonymise: bool) -> str:
+	return ANONYMOUS_REQUESTER if anonymise or not full_name else full_name

@@ -1,0 +1,38 @@
+"""Permission hooks on Helpdesk's HD Ticket: private tickets stay private for portal users.
+
+Frappe ANDs this app's query condition with Helpdesk's, and asks this app's has_permission first
+(hooks of later-installed apps come first); returning None leaves the decision to Helpdesk, so
+this app can only narrow what Helpdesk allows, never widen it.
+"""
+
+import frappe
+
+from peer_support.core.audience import Viewer, may_read_through_helpdesk
+from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
+from peer_support.services.access import is_agent, ticket_access
+
+
+def _restricted(user: str) -> bool:
+	return bool(get_settings().private_tickets_stay_private) and not is_agent(user)
+
+
+def ticket_has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
+	"""has_permission hook for HD Ticket: deny a portal user a colleague's ticket; otherwise no opinion."""
+	user = user or frappe.session.user
+	if not _restricted(user):
+		return None
+	if may_read_through_helpdesk(Viewer(user), ticket_access(doc), private_stays_private=True):
+		return None
+	return False
+
+
+def ticket_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""permission_query_conditions hook for HD Ticket: a portal user lists only their own tickets."""
+	user = user or frappe.session.user
+	if not _restricted(user):
+		return ""
+	who = frappe.db.escape(user)
+	return (
+		f"(`tabHD Ticket`.`raised_by` = {who} or `tabHD Ticket`.`contact` = {who}"
+		f" or `tabHD Ticket`.`owner` = {who})"
+	)
