@@ -95,24 +95,25 @@ def answers_of(ticket: str, me) -> list[dict]:
 	                                 as_list=True)) if names else {}
 	by_name = {row.name: row for row in rows}
 	order = rank([RankedAnswer(r.name, bool(r.accepted), bool(r.endorsed_by), r.score or 0, r.creation) for r in rows])
-	projected = []
-	for name in order:
-		row = by_name[name]
-		answer = {
-			"name": row.name,
-			"author": full_names.get(row.author) or _("A colleague"),
-			"body": sanitize_html(row.body or ""),
-			"score": row.score or 0,
-			"accepted": bool(row.accepted),
-			"endorsed": bool(row.endorsed_by),
-			"endorsed_by": full_names.get(row.endorsed_by) if row.endorsed_by else None,
-			"created": str(row.creation),
-			"is_mine": row.author == me.user,
-		}
-		if me.is_agent:
-			answer["hidden"] = bool(row.hidden)
-		projected.append(answer)
-	return projected
+	return [answer_projection(by_name[name], me, full_names) for name in order]
+
+
+def answer_projection(row, me, full_names: dict) -> dict:
+	"""One peer answer as the community page shows it: no email addresses, hidden state for agents only."""
+	answer = {
+		"name": row.name,
+		"author": full_names.get(row.author) or _("A colleague"),
+		"body": sanitize_html(row.body or ""),
+		"score": row.score or 0,
+		"accepted": bool(row.accepted),
+		"endorsed": bool(row.endorsed_by),
+		"endorsed_by": full_names.get(row.endorsed_by) if row.endorsed_by else None,
+		"created": str(row.creation),
+		"is_mine": row.author == me.user,
+	}
+	if me.is_agent:
+		answer["hidden"] = bool(row.hidden)
+	return answer
 
 
 def log_activity(ticket: str, action: str) -> None:

@@ -77,3 +77,21 @@ def test_bad_input_gets_a_4xx_with_a_message(people, ticket):
 	response = people["jeff"].post(f"{API}.share", data={})
 	assert response.status_code == 417 and "is required" in message(response)
 	assert people["jeff"].get(f"{API}.share", params={"ticket": ticket}).status_code in (403, 405)
+
+
+def test_a_colleague_answers_over_http_and_others_may_not(people, ticket, outsider):
+	answer_api = "/api/method/peer_support.api.answers.create"
+	response = people["lottie"].post(answer_api, data={"ticket": ticket, "body": "<p>Re-seat the toner.</p>"})
+	assert response.status_code == 200, response.text
+	answer = response.json()["message"]
+	assert answer["author"] == "Lottie" and people["emails"]["lottie"] not in response.text
+
+	response = people["jeff"].post(answer_api, data={"ticket": ticket, "body": "<p>Me too</p>"})
+	assert response.status_code == 403 and "requester accepts" in message(response)
+	assert outsider.post(answer_api, data={"ticket": ticket, "body": "<p>Hi</p>"}).status_code == 404
+	response = people["lottie"].post(answer_api, data={"ticket": ticket, "body": "<p></p>"})
+	assert response.status_code == 417 and "empty" in message(response)
+
+	view = people["jeff"].get(f"{API}.get", params={"ticket": ticket}).json()["message"]
+	assert [a["name"] for a in view["answers"]] == [answer["name"]]
+	assert view["peer_status"] == "Answered"
