@@ -6,7 +6,6 @@ from frappe.query_builder import DocType
 from peer_support.core.audience import TicketAccess, Viewer
 from peer_support.services.visibility import VISIBILITY_FIELD, sharing_decision
 
-
 AGENT_ROLES = {"Agent", "Agent Manager", "System Manager"}
 
 

@@ -1,0 +1,36 @@
+"""Bench commands: `bench --site <site> peer-support-recompute`."""
+
+import click
+from frappe.commands import get_site, pass_context
+
+
+@click.command("peer-support-recompute")
+@pass_context
+def recompute(context):
+	"""Rebuild reputation totals and leaderboards from the ledger and report differences."""
+	import frappe
+
+	from peer_support.services import reputation
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		with click.progressbar(length=1, label="Recomputing from the ledger") as bar:
+			state = {"done": 0}
+
+			def progress(done, total):
+				bar.length = max(total, 1)
+				bar.update(done - state["done"])
+				state["done"] = done
+
+			found = reputation.recompute(progress)
+		frappe.db.commit()
+		for user, (stored, ledger) in sorted(found.items()):
+			click.echo(f"  {user}: stored {stored}, ledger {ledger}")
+		click.echo(f"{len(found)} difference(s) found and corrected.")
+	finally:
+		frappe.destroy()
+
+
+commands = [recompute]

@@ -1,0 +1,286 @@
+"""The reputation ledger: core.reputation decides the events; this writes them and keeps totals.
+
+Each event is one append-only Peer Reputation Event row. In the same transaction, atomic SQL
+increments add it to the author's Peer Profile and to the leaderboard rows (all time, this month,
+this week; all topics and the ticket's topic), so totals always equal the ledger's sum and
+concurrent events never overwrite each other. `recompute` proves it.
+"""
+
+import hashlib
+from collections import defaultdict
+from datetime import date, timedelta
+
+import frappe
+from frappe.query_builder import DocType
+from frappe.query_builder.builder import Base  # plain tables, usable at import time
+from frappe.query_builder.functions import Count, Sum
+from frappe.utils import date_diff, getdate, now_datetime, nowdate
+
+from peer_support.core import reputation as rules_engine
+from peer_support.core.reputation import Event, Totals
+from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
+
+Ledger = Base.DocType("Peer Reputation Event")
+Profile = Base.DocType("Peer Profile")
+Period = Base.DocType("Peer Reputation Period")
+COUNTERS = ("accepted", "endorsed", "helpful_votes")
+PERIODS = ("All", "Month", "Week")
+ALL_TIME_START = date(2000, 1, 1)
+
+
+def period_start(period: str, day: date) -> date:
+	if period == "Month":
+		return day.replace(day=1)
+	if period == "Week":
+		return day - timedelta(days=day.weekday())
+	return ALL_TIME_START
+
+
+def period_name(user: str, period: str, start: date, topic: str) -> str:
+	"""A deterministic name, so the row of a (user, period, start, topic) is found or made by one upsert."""
+	return hashlib.sha1(f"{user}\n{period}\n{start}\n{topic}".encode()).hexdigest()[:20]
+
+
+def ensure_profile(user: str) -> None:
+	"""The user's Peer Profile, made on their first event; a no-op on a duplicate key is safe under concurrency."""
+	now = now_datetime()
+	full_name = frappe.db.get_value("User", user, "full_name") or user
+	(
+		frappe.qb.into(Profile)
+		.columns("name", "user", "full_name", "involvement", "creation", "modified", "owner", "modified_by")
+		.insert(user, user, full_name, "Off", now, now, "Administrator", "Administrator")
+		.on_duplicate_key_update(Profile.name, Profile.name)
+		.run()
+	)
+
+
+def deltas(event: Event) -> Totals:
+	"""What one event adds to each total."""
+	return rules_engine.apply(Totals(), event)
+
+
+def add_to_totals(user: str, change: Totals, topic: str | None, day: date) -> None:
+	ensure_profile(user)
+	(
+		frappe.qb.update(Profile)
+		.set(Profile.reputation, Profile.reputation + change.reputation)
+		.set(Profile.accepted, Profile.accepted + change.accepted)
+		.set(Profile.endorsed, Profile.endorsed + change.endorsed)
+		.set(Profile.helpful_votes, Profile.helpful_votes + change.helpful_votes)
+		.where(Profile.name == user)
+		.run()
+	)
+	add_period_rows(user, change, topic, day)
+
+
+def record(events: list[Event], ticket: str | None = None, topic: str | None = None) -> None:
+	"""Write the events to the ledger and add them to the totals, then award any badge now earned."""
+	day = getdate(nowdate())
+	for event in events:
+		frappe.get_doc(
+			{
+				"doctype": "Peer Reputation Event",
+				"user": event.user,
+				"points": event.points,
+				"reason": event.reason,
+				"answer": event.reference,
+				"ticket": ticket,
+				"topic": topic,
+				"actor": event.actor,
+				"event_date": day,
+			}
+		).insert(ignore_permissions=True)  # written only here, from checked API calls and jobs
+		add_to_totals(event.user, deltas(event), topic, day)
+	from peer_support.services import badges
+
+	for user in {event.user for event in events}:
+		badges.award(user, topic)
+
+
+def topic_of(ticket: str | None) -> str | None:
+	return frappe.db.get_value("HD Ticket", ticket, "ticket_type") if ticket else None
+
+
+def rules() -> rules_engine.Rules:
+	return get_settings().reputation_rules()
+
+
+def ledger_sum(answer: str, user: str, reasons: tuple[str, ...] | None = None) -> int:
+	query = frappe.qb.from_(Ledger).select(Sum(Ledger.points)).where(Ledger.answer == answer).where(Ledger.user == user)
+	if reasons:
+		query = query.where(Ledger.reason.isin(reasons))
+	return int(query.run()[0][0] or 0)
+
+
+def vote_points_today(user: str) -> int:
+	"""Positive points the user earned from votes today (the daily cap counts them)."""
+	return int(
+		frappe.qb.from_(Ledger)
+		.select(Sum(Ledger.points))
+		.where(Ledger.user == user)
+		.where(Ledger.event_date == nowdate())
+		.where(Ledger.reason == rules_engine.UPVOTE)
+		.where(Ledger.points > 0)
+		.run()[0][0]
+		or 0
+	)
+
+
+def on_answer(answer) -> None:
+	ensure_profile(answer.author)
+	frappe.qb.update(Profile).set(Profile.answers, Profile.answers + 1).where(Profile.name == answer.author).run()
+	from peer_support.services import badges
+
+	badges.award(answer.author, topic_of(answer.ticket))
+
+
+def on_vote(answer, voter: str, old: int, new: int, old_points: int) -> int:
+	"""Record a vote change; returns what the new vote earned (stored on the vote row)."""
+	age = date_diff(nowdate(), frappe.db.get_value("User", voter, "creation"))
+	requester = frappe.db.get_value("HD Ticket", answer.ticket, "raised_by")
+	outcome = rules_engine.vote_events(rules(), answer.name, answer.author, voter, old, new, requester, age,
+	                                   vote_points_today(answer.author), old_points)
+	record(outcome.events, answer.ticket, topic_of(answer.ticket))
+	return outcome.new_vote_points
+
+
+def on_accept(answer, accepted: bool) -> None:
+	earned = ledger_sum(answer.name, answer.author, (rules_engine.ACCEPTED, rules_engine.ACCEPT_WITHDRAWN))
+	requester = frappe.db.get_value("HD Ticket", answer.ticket, "raised_by")
+	record(rules_engine.accept_events(rules(), answer.name, answer.author, requester, accepted, earned),
+	       answer.ticket, topic_of(answer.ticket))
+
+
+def on_endorse(answer, endorsed: bool) -> None:
+	earned = ledger_sum(answer.name, answer.author, (rules_engine.ENDORSED, rules_engine.ENDORSEMENT_WITHDRAWN))
+	record(rules_engine.endorse_events(rules(), answer.name, answer.author, frappe.session.user, endorsed, earned),
+	       answer.ticket, topic_of(answer.ticket))
+
+
+def on_hide(answer, hidden: bool) -> None:
+	earned = ledger_sum(answer.name, answer.author)
+	outstanding = ledger_sum(answer.name, answer.author, (rules_engine.HIDDEN, rules_engine.UNHIDDEN))
+	record(rules_engine.hide_events(rules(), answer.name, answer.author, frappe.session.user, hidden, earned,
+	                                outstanding), answer.ticket, topic_of(answer.ticket))
+
+
+def reverse_serial_votes() -> int:
+	"""Daily job: votes of one user on many answers of one author within the window are reversed."""
+	settings_rules = rules()
+	if not settings_rules.serial_threshold:
+		return 0
+	Vote = DocType("Peer Answer Vote")
+	Answer = DocType("Peer Answer")
+	since = now_datetime() - timedelta(hours=settings_rules.serial_window_hours * 2)
+	rows = (
+		frappe.qb.from_(Vote)
+		.join(Answer)
+		.on(Vote.answer == Answer.name)
+		.select(Vote.name, Vote.voter, Answer.author, Vote.answer, Vote.value, Vote.points, Vote.creation,
+		        Answer.ticket)
+		.where(Vote.creation >= since)
+		.where(Vote.points != 0)
+		.run(as_dict=True)
+	)
+	records = {
+		row.name: rules_engine.VoteRecord(row.voter, row.author, row.answer, row.value, row.points, row.creation)
+		for row in rows
+	}
+	serial = set(rules_engine.serial_votes(list(records.values()), settings_rules, now_datetime()))
+	reversed_count = 0
+	for row in rows:
+		vote = records[row.name]
+		if vote not in serial:
+			continue
+		record(rules_engine.serial_reversal_events([vote]), row.ticket, topic_of(row.ticket))
+		# The vote now earns nothing, so a later retraction takes back nothing and a re-run skips it.
+		frappe.qb.update(Vote).set(Vote.points, 0).where(Vote.name == row.name).run()
+		reversed_count += 1
+	return reversed_count
+
+
+def stored_totals() -> dict[str, int]:
+	return dict(frappe.qb.from_(Profile).select(Profile.name, Profile.reputation).run())
+
+
+def ledger_totals() -> dict[str, int]:
+	rows = frappe.qb.from_(Ledger).select(Ledger.user, Sum(Ledger.points)).groupby(Ledger.user).run()
+	return {user: int(points or 0) for user, points in rows}
+
+
+def differences() -> dict[str, tuple[int, int]]:
+	return rules_engine.differences(stored_totals(), ledger_totals())
+
+
+def recompute(progress=None) -> dict[str, tuple[int, int]]:
+	"""Rebuild every total from the ledger; returns the users whose stored reputation differed.
+
+	One pass over the ledger, aggregated in memory, then written in bulk. `progress(done, total)`
+	is called along the way (the bench command draws a bar with it).
+	"""
+	found = differences()
+	Answer = DocType("Peer Answer")
+	answers = dict(frappe.qb.from_(Answer).select(Answer.author, Count("*")).groupby(Answer.author).run())
+	rows = frappe.qb.from_(Ledger).select(Ledger.user, Ledger.points, Ledger.reason, Ledger.topic,
+	                                      Ledger.event_date).run()
+	totals: dict[str, Totals] = defaultdict(Totals)
+	periods: dict[tuple, Totals] = defaultdict(Totals)
+	for done, (user, points, reason, topic, day) in enumerate(rows, start=1):
+		event = Event(user, points, reason, "", "")
+		totals[user] = rules_engine.apply(totals[user], event)
+		for period in PERIODS:
+			for row_topic in sorted({"", topic or ""}):  # one lock order in every process
+				key = (user, period, period_start(period, getdate(day)), row_topic)
+				periods[key] = rules_engine.apply(periods[key], event)
+		if progress and done % 10_000 == 0:
+			progress(done, len(rows))
+	for user in set(totals) | set(answers) | set(stored_totals()):
+		ensure_profile(user)
+		total = totals.get(user, Totals())
+		(
+			frappe.qb.update(Profile)
+			.set(Profile.reputation, total.reputation)
+			.set(Profile.accepted, total.accepted)
+			.set(Profile.endorsed, total.endorsed)
+			.set(Profile.helpful_votes, total.helpful_votes)
+			.set(Profile.answers, answers.get(user, 0))
+			.where(Profile.name == user)
+			.run()
+		)
+	frappe.qb.from_(Period).delete().run()
+	now = now_datetime()
+	frappe.db.bulk_insert(
+		"Peer Reputation Period",
+		["name", "user", "period", "period_start", "topic", "points", *COUNTERS, "creation", "modified", "owner",
+		 "modified_by"],
+		[
+			(period_name(*key), *key, t.reputation, t.accepted, t.endorsed, t.helpful_votes, now, now,
+			 "Administrator", "Administrator")
+			for key, t in periods.items()
+		],
+		chunk_size=5000,
+	)
+	if progress:
+		progress(len(rows), len(rows))
+	return found
+
+
+def add_period_rows(user: str, change: Totals, topic: str | None, day: date) -> None:
+	"""Add one event to the user's leaderboard rows: all time, this month, this week; all topics and its topic."""
+	now = now_datetime()
+	for period in PERIODS:
+		start = period_start(period, day)
+		for row_topic in sorted({"", topic or ""}):  # one lock order in every process
+			(
+				frappe.qb.into(Period)
+				.columns("name", "user", "period", "period_start", "topic", "points", *COUNTERS,
+				         "creation", "modified", "owner", "modified_by")
+				.insert(period_name(user, period, start, row_topic), user, period, start, row_topic,
+				        change.reputation, change.accepted, change.endorsed, change.helpful_votes,
+				        now, now, "Administrator", "Administrator")
+				.on_duplicate_key_update(Period.points, Period.points + change.reputation)
+				.on_duplicate_key_update(Period.accepted, Period.accepted + change.accepted)
+				.on_duplicate_key_update(Period.endorsed, Period.endorsed + change.endorsed)
+				.on_duplicate_key_update(Period.helpful_votes, Period.helpful_votes + change.helpful_votes)
+				.run()
+			)
