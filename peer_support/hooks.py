@@ -17,11 +17,19 @@ after_install = "peer_support.setup.install.after_install"
 after_migrate = "peer_support.setup.install.after_migrate"
 before_uninstall = "peer_support.setup.install.before_uninstall"
 
+# Desk
+# ----
+doctype_js = {"HD Ticket": "public/js/hd_ticket_form.js"}
+
 # Document Events
 # ---------------
 doc_events = {
 	"HD Ticket": {
 		"before_save": "peer_support.services.visibility.before_save",
+		"on_update": [
+			"peer_support.services.notify.on_ticket_update",
+			"peer_support.services.routing.on_ticket_update",
+		],
 	},
 }
 
@@ -34,4 +42,14 @@ has_permission = {
 
 permission_query_conditions = {
 	"HD Ticket": "peer_support.services.permissions.ticket_query_conditions",
+}
+
+# Scheduled Tasks
+# ---------------
+scheduler_events = {
+	"daily": [
+		"peer_support.services.reputation.reverse_serial_votes",
+		"peer_support.services.routing.send_daily_digests",
+	],
+	"weekly": ["peer_support.services.routing.send_weekly_digests"],
 }

@@ -5,11 +5,12 @@ Portal users never receive an HD Ticket document from here, only the fields buil
 
 import frappe
 from frappe import _
+from frappe.query_builder import DocType
 from frappe.utils import pretty_date
 from frappe.utils.html_utils import sanitize_html
 
-from peer_support.core.ranking import RankedAnswer, rank
 from peer_support.core.audience import is_requester, may_read_community, requester_display_name
+from peer_support.core.ranking import RankedAnswer, rank
 from peer_support.core.visibility import VISIBILITIES
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services.access import ticket_access, viewer
@@ -76,8 +77,18 @@ def project(ticket: frappe._dict, settings, me) -> dict:
 		"age": pretty_date(ticket.creation),
 		"requester": requester_display_name(requester, bool(settings.anonymise_requester)),
 		"is_requester": is_requester(me, ticket_access(ticket)),
+		"i_am_affected": bool(frappe.db.exists("Peer Ticket Affected", {"ticket": ticket.name, "user": me.user})),
 		"answers": answers_of(ticket.name, me),
-	}
+	} | ({"affected_users": affected_users(ticket.name)} if me.is_agent else {})
+
+
+def affected_users(ticket: str) -> list[dict]:
+	"""Who else has the problem: for agents only (portal users see the count)."""
+	rows = frappe.get_all("Peer Ticket Affected", filters={"ticket": ticket}, fields=["user", "creation"],
+	                      order_by="creation asc")
+	names = dict(frappe.get_all("User", filters={"name": ["in", [r.user for r in rows]]}, fields=["name", "full_name"],
+	                            as_list=True)) if rows else {}
+	return [{"user": row.user, "full_name": names.get(row.user), "since": str(row.creation)} for row in rows]
 
 
 def answers_of(ticket: str, me) -> list[dict]:
@@ -88,14 +99,17 @@ def answers_of(ticket: str, me) -> list[dict]:
 	rows = frappe.get_all(
 		"Peer Answer",
 		filters=filters,
-		fields=["name", "author", "body", "score", "accepted", "endorsed_by", "hidden", "creation", "modified"],
+		fields=["name", "author", "body", "score", "accepted", "endorsed_by", "hidden", "hidden_reason", "flags_count",
+		        "creation", "modified"],
 	)
 	names = {row.author for row in rows} | {row.endorsed_by for row in rows if row.endorsed_by}
 	full_names = dict(frappe.get_all("User", filters={"name": ["in", list(names)]}, fields=["name", "full_name"],
 	                                 as_list=True)) if names else {}
+	my_votes = dict(frappe.get_all("Peer Answer Vote", filters={"ticket": ticket, "voter": me.user},
+	                               fields=["answer", "value"], as_list=True)) if rows else {}
 	by_name = {row.name: row for row in rows}
 	order = rank([RankedAnswer(r.name, bool(r.accepted), bool(r.endorsed_by), r.score or 0, r.creation) for r in rows])
-	return [answer_projection(by_name[name], me, full_names) for name in order]
+	return [answer_projection(by_name[name], me, full_names) | {"my_vote": my_votes.get(name, 0)} for name in order]
 
 
 def answer_projection(row, me, full_names: dict) -> dict:
@@ -113,7 +127,54 @@ def answer_projection(row, me, full_names: dict) -> dict:
 	}
 	if me.is_agent:
 		answer["hidden"] = bool(row.hidden)
+		answer["hidden_reason"] = row.get("hidden_reason") if row.hidden else None
+		answer["flags"] = row.get("flags_count") or 0
 	return answer
+
+
+@frappe.whitelist(methods=["POST"])
+def affected(ticket: str | int | None = None, affected: bool = True) -> dict:
+	"""\"I have this too\": a colleague in the audience adds (or takes back) their name; they are told
+	when the ticket is resolved, and agents see who is affected."""
+	facts = get_ticket_or_404(ticket)
+	me = viewer()
+	access = ticket_access(facts)
+	if not may_read_community(me, access, get_settings().audience):
+		frappe.throw(_("Ticket {0} not found").format(frappe.bold(ticket)), frappe.DoesNotExistError)
+	if me.is_agent or is_requester(me, access):
+		frappe.throw(_("Only colleagues other than the requester can say they have this problem too."),
+		             frappe.PermissionError)
+	Ticket = DocType("HD Ticket")
+	existing = frappe.db.get_value("Peer Ticket Affected", {"ticket": facts.name, "user": me.user})
+	delta = 0
+	if affected and not existing:
+		try:
+			# Checked above: a colleague in the ticket's audience.
+			frappe.get_doc({"doctype": "Peer Ticket Affected", "ticket": facts.name, "user": me.user}).insert(
+				ignore_permissions=True)
+			delta = 1
+		except frappe.UniqueValidationError:
+			pass  # a concurrent request of the same user added it; the count was raised there
+	elif not affected and existing:
+		Affected = DocType("Peer Ticket Affected")
+		frappe.qb.from_(Affected).delete().where(Affected.name == existing).run()
+		delta = -1
+	if delta:
+		# Atomic in SQL and this app's column only: Helpdesk's fields, `modified` and SLA are untouched.
+		frappe.qb.update(Ticket).set(Ticket.peer_affected_count, Ticket.peer_affected_count + delta).where(
+			Ticket.name == facts.name).run()
+	count = frappe.db.get_value("HD Ticket", facts.name, "peer_affected_count")
+	return {"name": facts.name, "affected": bool(affected), "affected_count": count}
+
+
+@frappe.whitelist()
+def feedback_options() -> list[dict]:
+	"""Helpdesk's feedback options, which a requester picks when accepting resolves their ticket."""
+	if frappe.session.user == "Guest":
+		frappe.throw(_("Log in to continue."), frappe.PermissionError)
+	# Helpdesk's own option list; portal users may not read the doctype itself, and it holds nothing private.
+	return frappe.get_all("HD Ticket Feedback Option", fields=["name", "label", "rating"], order_by="rating desc",
+	                      ignore_permissions=True)
 
 
 def log_activity(ticket: str, action: str) -> None:

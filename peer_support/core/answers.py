@@ -20,3 +20,26 @@ def body_problem(body: str | None) -> BodyProblem | None:
 	if len(body) > MAX_BODY_CHARS:
 		return BodyProblem.TOO_LONG
 	return None
+
+
+class EditRefusal(str, Enum):
+	NOT_AUTHOR = "not_author"
+	ACCEPTED = "accepted"
+
+
+def edit_refusal(author: str, editor: str, accepted: bool) -> EditRefusal | None:
+	"""Authors edit their own answers until one is accepted: the requester accepted what they read."""
+	if author != editor:
+		return EditRefusal.NOT_AUTHOR
+	if accepted:
+		return EditRefusal.ACCEPTED
+	return None
+
+
+def hidden_for_review(flags: int, threshold: int) -> bool:
+	"""Enough colleagues flagged the answer to take it off the community page until an agent looks."""
+	return threshold > 0 and flags >= threshold
+
+
+def review_reason(threshold: int) -> str:
+	return f"Hidden for review after {threshold} flags from colleagues"

@@ -64,7 +64,29 @@ TICKET_FIELDS = [
 		"no_copy": 1,
 		"insert_after": "peer_accepted_answer",
 	},
+	{"fieldname": "peer_answers_section", "fieldtype": "Section Break", "label": "Peer Answers",
+	 "insert_after": "peer_resolved"},
+	{"fieldname": "peer_answers_html", "fieldtype": "HTML", "label": "Peer Answers", "insert_after": "peer_answers_section"},
 ]
+
+# Enforced by the database (not only by the API's checks): concurrent requests of one user cannot
+# vote, flag or say "I have this too" twice, and a badge is awarded once.
+UNIQUE_KEYS = {
+	"Peer Answer Vote": ("answer", "voter"),
+	"Peer Answer Flag": ("answer", "flagged_by"),
+	"Peer Ticket Affected": ("ticket", "user"),
+	"Peer Profile Badge": ("parent", "badge", "topic"),
+}
+
+# Composite indexes for the hot reads: the daily vote cap, and leaderboards ordered by points.
+INDEXES = {
+	"Peer Reputation Event": [("user", "event_date")],
+	"Peer Reputation Period": [("period", "period_start", "topic", "points")],
+	"Peer Profile": [("involvement",)],
+}
+
+FORM_SCRIPT_MARKER = "peer_support:agent-peer-answers"
+FORM_SCRIPT_FILE = ("public", "js", "agent_peer_answers.js")
 
 DEFAULT_EXCLUDED_PRIORITIES = ("Urgent",)
 
@@ -76,16 +98,58 @@ def custom_fields() -> dict[str, list[dict]]:
 def after_install():
 	click.echo("peer_support: adding Peer Support fields to HD Ticket")
 	create_custom_fields(custom_fields(), update=True)
+	add_unique_keys()
+	sync_form_script()
 	set_default_settings()
 
 
 def after_migrate():
 	create_custom_fields(custom_fields(), update=True)
+	add_unique_keys()
+	sync_form_script()
+	fill_setting_defaults()
+
+
+def fill_setting_defaults():
+	"""Settings added by a newer version start at their defaults (Frappe leaves a single's new fields empty)."""
+	Singles = frappe.qb.DocType("Singles")
+	doctype = "Peer Support Settings"
+	present = set(frappe.qb.from_(Singles).select(Singles.field).where(Singles.doctype == doctype).run(pluck=True))
+	for df in frappe.get_meta(doctype).fields:
+		if df.default is not None and df.fieldname not in present and df.fieldtype not in frappe.model.table_fields:
+			frappe.db.set_single_value(doctype, df.fieldname, df.default)
+
+
+def add_unique_keys():
+	for doctype, fields in UNIQUE_KEYS.items():
+		frappe.db.add_unique(doctype, list(fields), constraint_name="unique_" + "_".join(fields))
+	for doctype, indexes in INDEXES.items():
+		for fields in indexes:
+			frappe.db.add_index(doctype, list(fields), index_name="idx_" + "_".join(fields))
+
+
+def form_script_name() -> str | None:
+	names = frappe.get_all("HD Form Script", filters={"dt": TICKET, "script": ["like", f"%{FORM_SCRIPT_MARKER}%"]},
+	                       pluck="name")
+	return names[0] if names else None
+
+
+def sync_form_script():
+	"""The "Peer answers" action in Helpdesk's agent ticket view, as an HD Form Script (Helpdesk's own way)."""
+	script = open(frappe.get_app_path("peer_support", *FORM_SCRIPT_FILE)).read()
+	name = form_script_name()
+	doc = frappe.get_doc("HD Form Script", name) if name else frappe.new_doc("HD Form Script")
+	doc.update({"dt": TICKET, "apply_to": "Form", "enabled": 1, "apply_to_customer_portal": 0, "script": script})
+	if doc.is_new() and doc.meta.autoname == "prompt":
+		doc.name = "Peer Support: Peer Answers"
+	# Installed from the CLI; HD Form Script is a System Manager doctype.
+	doc.save(ignore_permissions=True)
 
 
 def set_default_settings():
 	"""Sensible defaults: on, private unless shared (and private for colleagues through Helpdesk too),
 	colleagues of the same customer, urgent tickets never shared."""
+	fill_setting_defaults()
 	settings = frappe.get_single("Peer Support Settings")
 	settings.enabled = 1
 	settings.default_visibility = "Private"
@@ -110,13 +174,15 @@ def before_uninstall():
 			# uninstall runs from the CLI as Administrator; the fields are this app's own
 			frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
 	drop_ticket_columns()
+	if name := form_script_name():
+		frappe.delete_doc("HD Form Script", name, ignore_permissions=True, force=True)
 	frappe.clear_cache(doctype=TICKET)
 
 
 def drop_ticket_columns():
 	"""Frappe keeps a deleted custom field's column; this app's columns go, so HD Ticket is as before."""
 	existing = set(frappe.db.get_table_columns(TICKET))
-	data_fields = [f["fieldname"] for f in TICKET_FIELDS if f["fieldtype"] not in ("Tab Break", "Column Break")]
+	data_fields = [f["fieldname"] for f in TICKET_FIELDS if f["fieldtype"] not in frappe.model.no_value_fields]
 	for fieldname in data_fields:
 		if fieldname in existing:
 			# Fieldnames come from TICKET_FIELDS above, never from input.

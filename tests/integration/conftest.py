@@ -23,6 +23,17 @@ def site():
 	frappe.destroy()
 
 
+@pytest.fixture(scope="session")
+def people(site):
+	"""The organisation every test shares (see helpers.org), made once and committed: users are slow
+	to create, and the site is thrown away after the run."""
+	from helpers import org
+
+	people = org()
+	frappe.db.commit()  # the harness's throw-away site, outside any request
+	return people
+
+
 @pytest.fixture(autouse=True)
 def rollback():
 	"""Each test starts from the committed state and leaves nothing behind."""

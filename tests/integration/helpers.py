@@ -73,11 +73,13 @@ def make_user(email: str, first_name: str, customer: str | None = None, agent: b
 
 
 def org() -> frappe._dict:
-	"""Jeff and Lottie work at Acme, Olga at Globex, Derek is the service desk's agent."""
+	"""Jeff, Lottie, Mia and Max work at Acme, Olga at Globex, Derek is the service desk's agent."""
 	acme, globex = make_customer("Acme Test"), make_customer("Globex Test")
 	return frappe._dict(
 		jeff=make_user("jeff@acme.test", "Jeff", acme),
 		lottie=make_user("lottie@acme.test", "Lottie", acme),
+		mia=make_user("mia@acme.test", "Mia", acme),
+		max=make_user("max@acme.test", "Max", acme),
 		olga=make_user("olga@globex.test", "Olga", globex),
 		derek=make_user("derek@it.test", "Derek", agent=True),
 		acme=acme,
@@ -89,3 +91,27 @@ def make_answer(ticket: str, author: str, body: str = "<p>Turn it off and on aga
 	answer = frappe.get_doc({"doctype": "Peer Answer", "ticket": ticket, "author": author, "body": body, **values})
 	answer.insert(ignore_permissions=True)  # test data: the answers API arrives separately
 	return answer.name
+
+
+def as_user(user: str, call, *args, **kwargs):
+	"""Call an API function as `user`, then return to Administrator."""
+	frappe.set_user(user)
+	try:
+		return call(*args, **kwargs)
+	finally:
+		frappe.set_user("Administrator")
+
+
+def shared_ticket(people, subject: str = "Printer on floor 3 prints blank pages", **values) -> str:
+	"""A ticket Jeff raised and shared with his colleagues at Acme."""
+	from peer_support.api import tickets
+
+	values.setdefault("priority", "Low")
+	ticket = make_ticket(subject, raised_by=people.jeff, customer=people.acme, **values)
+	as_user(people.jeff, tickets.share, ticket.name)
+	return str(ticket.name)
+
+
+def notifications(user: str, contains: str) -> list[str]:
+	"""Subjects of the user's Notification Logs that contain `contains`."""
+	return [s for s in frappe.get_all("Notification Log", filters={"for_user": user}, pluck="subject") if contains in s]

@@ -2,17 +2,12 @@
 
 import frappe
 import pytest
-from helpers import make_ticket, org
+from helpers import make_ticket
 
 from peer_support.api import answers, tickets
 
 SLA_FIELDS = ["status", "sla", "response_by", "resolution_by", "agreement_status", "first_responded_on",
               "first_response_time", "modified", "_assign", "agent_group"]
-
-
-@pytest.fixture
-def people():
-	return org()
 
 
 @pytest.fixture

@@ -4,18 +4,13 @@ import json
 
 import frappe
 import pytest
-from helpers import make_answer, make_ticket, org, update_settings
+from helpers import make_answer, make_ticket, update_settings
 
 from peer_support.api import tickets as api
 from peer_support.services.visibility import SharingNotAllowed
 
 PRIVATE_FIELDS = ("raised_by", "contact", "customer", "owner", "priority", "agent_group", "jeff@acme.test",
                   "sla", "response_by", "email")
-
-
-@pytest.fixture
-def people():
-	return org()
 
 
 def jeffs_ticket(people, subject="Printer on floor 3 prints blank pages", **values):

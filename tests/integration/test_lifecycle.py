@@ -16,7 +16,7 @@ from peer_support.setup.install import TICKET_FIELDS
 
 pytestmark = pytest.mark.lifecycle
 
-DATA_FIELDS = [f["fieldname"] for f in TICKET_FIELDS if f["fieldtype"] not in ("Tab Break", "Column Break")]
+DATA_FIELDS = [f["fieldname"] for f in TICKET_FIELDS if f["fieldtype"] not in frappe.model.no_value_fields]
 
 
 def bench(*args: str) -> str:
@@ -64,6 +64,7 @@ def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched(
 	assert not frappe.db.exists("DocType", "Peer Answer")
 	assert not frappe.db.table_exists("Peer Answer")
 	assert not frappe.db.exists("Custom Field", {"dt": "HD Ticket", "fieldname": ["like", "peer_%"]})
+	assert not frappe.get_all("HD Form Script", filters={"script": ["like", "%peer_support%"]})
 	assert not set(DATA_FIELDS) & set(frappe.db.get_table_columns("HD Ticket"))
 	meta = frappe.get_meta("HD Ticket", cached=False)
 	assert not [f.fieldname for f in meta.fields if f.fieldname.startswith("peer_")]
@@ -97,3 +98,19 @@ def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched(
 		assert frappe.db.get_value("HD Ticket", name, ["peer_visibility", "peer_status", "peer_resolved"]) == (
 			"Private", "None", 0)
 	assert frappe.get_single("Peer Support Settings").enabled == 1
+	assert frappe.get_single("Peer Support Settings").upvote_points == 10
+	assert len(frappe.get_all("HD Form Script", filters={"script": ["like", "%peer_support:agent-peer-answers%"]})) == 1
+
+
+def test_recompute_command_finds_no_difference_and_corrects_a_tampered_total(people):
+	from peer_support.services import reputation
+
+	reputation.record([reputation.Event(people.lottie, 10, "Upvote", "", people.mia)])
+	frappe.db.commit()
+	output = bench("peer-support-recompute")
+	assert "0 difference(s)" in output, output
+	frappe.db.set_value("Peer Profile", people.lottie, "reputation", 999)
+	frappe.db.commit()
+	output = bench("peer-support-recompute")
+	assert f"{people.lottie}: stored 999" in output and "1 difference(s)" in output
+	assert reputation.differences() == {}

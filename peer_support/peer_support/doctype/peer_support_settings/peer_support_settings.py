@@ -4,6 +4,7 @@
 import frappe
 from frappe.model.document import Document
 
+from peer_support.core.reputation import Rules
 from peer_support.core.visibility import SharingPolicy
 
 
@@ -26,14 +27,26 @@ class PeerSupportSettings(Document):
 			PeerSupportExcludedTicketType,
 		)
 
+		accepted_points: DF.Int
 		anonymise_requester: DF.Check
 		audience: DF.Literal["Same Customer", "All Portal Users"]
+		daily_vote_cap: DF.Int
 		default_visibility: DF.Literal["Private", "Community"]
+		downvote_points: DF.Int
+		endorsed_points: DF.Int
 		enabled: DF.Check
 		excluded_priorities: DF.TableMultiSelect[PeerSupportExcludedPriority]
 		excluded_teams: DF.TableMultiSelect[PeerSupportExcludedTeam]
 		excluded_ticket_types: DF.TableMultiSelect[PeerSupportExcludedTicketType]
+		experts_to_notify: DF.Int
+		flag_threshold: DF.Int
+		hidden_points: DF.Int
+		new_user_days: DF.Int
+		on_accept: DF.Literal["Resolve the Ticket", "Ask the Agent to Confirm"]
 		private_tickets_stay_private: DF.Check
+		serial_threshold: DF.Int
+		serial_window_hours: DF.Int
+		upvote_points: DF.Int
 	# end: auto-generated types
 
 	def on_update(self):
@@ -50,6 +63,19 @@ class PeerSupportSettings(Document):
 			excluded_ticket_types=frozenset(row.ticket_type for row in self.excluded_ticket_types),
 			excluded_teams=frozenset(row.team for row in self.excluded_teams),
 			excluded_priorities=frozenset(row.priority for row in self.excluded_priorities),
+		)
+
+	def reputation_rules(self) -> Rules:
+		return Rules(
+			upvote=self.upvote_points,
+			downvote=self.downvote_points,
+			accepted=self.accepted_points,
+			endorsed=self.endorsed_points,
+			hidden=self.hidden_points,
+			daily_vote_cap=self.daily_vote_cap,
+			new_user_days=self.new_user_days,
+			serial_window_hours=self.serial_window_hours or 24,
+			serial_threshold=self.serial_threshold,
 		)
 
 

@@ -1,0 +1,133 @@
+// peer_support:agent-peer-answers
+// HD Form Script for Helpdesk's agent ticket view, installed by peer_support (setup/install.py).
+// Adds a "Peer answers" action that lists colleagues' answers with endorse / hide / show actions.
+// Plain DOM and fetch: Helpdesk v1.5 passes only `doc` to form scripts; later versions pass more.
+function setupForm({ doc }) {
+	const api = "/api/method/peer_support.api.";
+
+	async function call(method, args, post) {
+		const query = new URLSearchParams(args).toString();
+		const response = await fetch(api + method + (post ? "" : "?" + query), {
+			method: post ? "POST" : "GET",
+			headers: {
+				Accept: "application/json",
+				"Content-Type": "application/x-www-form-urlencoded",
+				"X-Frappe-CSRF-Token": window.csrf_token || "",
+			},
+			body: post ? query : undefined,
+		});
+		const data = await response.json().catch(() => ({}));
+		if (!response.ok) {
+			let message = data.exception || response.statusText;
+			try {
+				message = JSON.parse(JSON.parse(data._server_messages)[0]).message;
+			} catch (e) {}
+			throw new Error(message);
+		}
+		return data.message;
+	}
+
+	function el(tag, style, text) {
+		const node = document.createElement(tag);
+		if (style) node.style.cssText = style;
+		if (text !== undefined) node.textContent = text;
+		return node;
+	}
+
+	const chip = (text, color) =>
+		el("span", `font-size:12px;padding:2px 8px;border-radius:999px;margin-left:6px;background:${color}`, text);
+
+	function button(label, onClick) {
+		const b = el(
+			"button",
+			"font-size:13px;padding:4px 10px;border-radius:6px;border:1px solid #d1d5db;background:#fff;margin-right:6px;cursor:pointer",
+			label
+		);
+		b.type = "button";
+		b.addEventListener("click", onClick);
+		return b;
+	}
+
+	function renderAnswer(answer, refresh, showError) {
+		const card = el(
+			"article",
+			"border:1px solid #e5e7eb;border-radius:8px;padding:12px;margin-bottom:10px;" +
+				(answer.hidden ? "background:#f9fafb;opacity:.8" : "")
+		);
+		card.setAttribute("data-answer", answer.name);
+		const head = el("div", "display:flex;align-items:center;flex-wrap:wrap;font-size:13px;color:#374151");
+		head.append(el("strong", "", answer.author), el("span", "margin-left:8px;color:#6b7280", `score ${answer.score}`));
+		if (answer.accepted) head.append(chip("Accepted by requester", "#dcfce7"));
+		if (answer.endorsed) head.append(chip(`Verified by IT (${answer.endorsed_by || ""})`, "#dbeafe"));
+		if (answer.flags) head.append(chip(`${answer.flags} flag(s)`, "#fef3c7"));
+		if (answer.hidden) head.append(chip(`Hidden: ${answer.hidden_reason || ""}`, "#fee2e2"));
+		const body = el("div", "font-size:14px;color:#111827;margin:8px 0");
+		body.innerHTML = answer.body; // sanitised by the server
+		const actions = el("div", "");
+		const act = (method, args) => () =>
+			call(method, Object.assign({ answer: answer.name }, args || {}), true).then(refresh, showError);
+		actions.append(
+			answer.endorsed ? button("Withdraw endorsement", act("answers.unendorse")) : button("Endorse", act("answers.endorse"))
+		);
+		if (answer.hidden) {
+			actions.append(button("Show again", act("answers.unhide")));
+		} else {
+			actions.append(
+				button("Hide", () => {
+					const reason = window.prompt("Why is this answer hidden? Its author is told.");
+					if (reason) act("answers.hide", { reason })();
+				})
+			);
+		}
+		card.append(head, body, actions);
+		return card;
+	}
+
+	function open() {
+		const backdrop = el(
+			"div",
+			"position:fixed;inset:0;background:rgba(17,24,39,.4);z-index:1000;display:flex;justify-content:center;align-items:flex-start;padding:48px 12px"
+		);
+		backdrop.id = "peer-answers-dialog";
+		const panel = el(
+			"section",
+			"background:#fff;border-radius:12px;max-width:720px;width:100%;max-height:80vh;overflow:auto;padding:20px;box-shadow:0 10px 30px rgba(0,0,0,.2);font-family:inherit"
+		);
+		panel.setAttribute("role", "dialog");
+		panel.setAttribute("aria-label", "Peer answers");
+		const close = () => backdrop.remove();
+		backdrop.addEventListener("click", (e) => e.target === backdrop && close());
+		document.addEventListener("keydown", function onKey(e) {
+			if (e.key === "Escape") {
+				close();
+				document.removeEventListener("keydown", onKey);
+			}
+		});
+		backdrop.append(panel);
+		document.body.append(backdrop);
+
+		const showError = (error) => window.alert(error.message);
+		const refresh = () =>
+			call("tickets.get", { ticket: doc.name }).then((ticket) => {
+				panel.replaceChildren();
+				const title = el("div", "display:flex;justify-content:space-between;align-items:center;margin-bottom:12px");
+				title.append(el("h2", "font-size:16px;font-weight:600", `Peer answers on #${ticket.name}`), button("Close", close));
+				const meta = el(
+					"p",
+					"font-size:13px;color:#6b7280;margin-bottom:12px",
+					`${ticket.visibility} · ${ticket.answers.length} answer(s) · ${ticket.affected_count} colleague(s) have this too` +
+						(ticket.affected_users && ticket.affected_users.length
+							? ": " + ticket.affected_users.map((u) => u.full_name || u.user).join(", ")
+							: "")
+				);
+				panel.append(title, meta);
+				if (!ticket.answers.length) panel.append(el("p", "font-size:14px", "No peer answers yet."));
+				ticket.answers.forEach((answer) => panel.append(renderAnswer(answer, refresh, showError)));
+			}, showError);
+		refresh();
+	}
+
+	return {
+		actions: [{ label: "Peer answers", icon: "users", onClick: open }],
+	};
+}
