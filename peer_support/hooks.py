@@ -21,6 +21,11 @@ before_uninstall = "peer_support.setup.install.before_uninstall"
 # ----
 doctype_js = {"HD Ticket": "public/js/hd_ticket_form.js"}
 
+# Helpdesk v1.5 reads a ticket for its pages without asking HD Ticket's permissions; this adds the check.
+override_whitelisted_methods = {
+	"helpdesk.helpdesk.doctype.hd_ticket.api.get_one": "peer_support.services.permissions.get_one",
+}
+
 # Document Events
 # ---------------
 doc_events = {

@@ -134,9 +134,10 @@ class Bench:
 		code, _ = self.run([str(self.python), "-m", "pip", "install", "-q", "-e", str(target)], logfile)
 		if code:
 			raise RuntimeError(f"pip install of {APP} failed, see {logfile}")
-		code, _ = self.run([str(self.python), "-c", "import pytest, requests"], logfile)
+		# Test tools in the bench's env; Playwright drives Debian's chromium (no browser download).
+		code, _ = self.run([str(self.python), "-c", "import pytest, requests, playwright"], logfile)
 		if code:
-			self.run([str(self.python), "-m", "pip", "install", "-q", "pytest", "requests"], logfile)
+			self.run([str(self.python), "-m", "pip", "install", "-q", "pytest", "requests", "playwright"], logfile)
 		apps = (self.sites / "apps.txt").read_text().split()
 		if APP not in apps:
 			(self.sites / "apps.txt").write_text("\n".join([*apps, APP]) + "\n")

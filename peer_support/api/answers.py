@@ -111,7 +111,7 @@ def create(ticket: str | int | None = None, body: str | None = None) -> dict:
 		# Only this app's field, so Helpdesk's fields and `modified` (and its SLA) stay as they were.
 		frappe.db.set_value("HD Ticket", facts.name, "peer_status", "Answered", update_modified=False)
 	author_name = full_name(me.user)
-	log_activity(facts.name, _("received a peer answer from {0}").format(author_name))
+	log_activity(facts.name, _("posted a peer answer"))  # Helpdesk shows it after the author's name
 	notify.new_answer(facts.name, author_name, answer.body)
 	reputation.on_answer(answer)
 	return answer_projection(answer.as_dict(), me, {me.user: author_name})

@@ -6,6 +6,7 @@ this app can only narrow what Helpdesk allows, never widen it.
 """
 
 import frappe
+from frappe import _
 
 from peer_support.core.audience import Viewer, may_read_through_helpdesk
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
@@ -36,3 +37,20 @@ def ticket_query_conditions(user: str | None = None, doctype: str | None = None)
 		f"(`tabHD Ticket`.`raised_by` = {who} or `tabHD Ticket`.`contact` = {who}"
 		f" or `tabHD Ticket`.`owner` = {who})"
 	)
+
+
+@frappe.whitelist()
+def get_one(name: str | int | None = None, is_customer_portal: bool | int | str = False) -> dict:
+	"""Helpdesk's ticket page read (`helpdesk...hd_ticket.api.get_one`), behind HD Ticket's read permission.
+
+	Helpdesk v1.5 reads the ticket there with its own query (every ticket of the user's customer),
+	so the permission hooks above never ran; current Helpdesk checks `has_permission` itself. This
+	adds that check, then hands over to Helpdesk's own function unchanged.
+	"""
+	from helpdesk.helpdesk.doctype.hd_ticket import api
+
+	if name in (None, ""):
+		frappe.throw(_("Which ticket? The argument 'name' is required."), frappe.MandatoryError)
+	if not frappe.db.exists("HD Ticket", name) or not frappe.has_permission("HD Ticket", "read", doc=str(name)):
+		frappe.throw(_("Ticket not found"), frappe.DoesNotExistError)  # Helpdesk's own words
+	return api.get_one(name, is_customer_portal=is_customer_portal)

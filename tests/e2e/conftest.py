@@ -4,6 +4,7 @@ The tests log in as real users over `/api/method/login`; the users are created h
 by the Administrator of the test site.
 """
 
+import json
 import os
 import re
 import uuid
@@ -56,11 +57,12 @@ def create(admin: Client, doctype: str, values: dict) -> dict:
 
 @pytest.fixture(scope="session")
 def people(admin) -> dict:
-	"""An agent and two portal users (colleagues at one customer), each with a logged-in session."""
+	"""An agent and three portal users (colleagues at one customer), each with a logged-in session."""
 	run = uuid.uuid4().hex[:6]
 	customer = create(admin, "HD Customer", {"customer_name": f"Acme {run}"})["name"]
 	users = {}
-	for key, first_name, kind in (("agent", "Derek", "agent"), ("jeff", "Jeff", "portal"), ("lottie", "Lottie", "portal")):
+	for key, first_name, kind in (("agent", "Derek", "agent"), ("jeff", "Jeff", "portal"), ("lottie", "Lottie", "portal"),
+	                                  ("mia", "Mia", "portal")):
 		email = f"{first_name.lower()}.{run}@example.com"
 		create(admin, "User", {"email": email, "first_name": first_name, "new_password": PASSWORD,
 		                       "send_welcome_email": 0,
@@ -73,3 +75,22 @@ def people(admin) -> dict:
 		users[key] = email
 	sessions = {key: Client(admin.base).login(email, PASSWORD) for key, email in users.items()}
 	return {"emails": users, "customer": customer, **sessions}
+
+
+@pytest.fixture(scope="session")
+def outsider(admin, people):
+	"""Olga, a portal user of another customer."""
+	customer = create(admin, "HD Customer", {"customer_name": f"Globex {people['customer']}"})["name"]
+	email = f"olga.{people['customer'].split()[-1]}@example.com"
+	create(admin, "User", {"email": email, "first_name": "Olga", "new_password": PASSWORD,
+	                       "send_welcome_email": 0, "user_type": "Website User"})
+	create(admin, "Contact", {"first_name": "Olga", "email_ids": [{"email_id": email, "is_primary": 1}],
+	                          "links": [{"link_doctype": "HD Customer", "link_name": customer}]})
+	return Client(admin.base).login(email, PASSWORD)
+
+
+def message(response) -> str:
+	"""The human message Frappe sends with an error (or an empty string)."""
+	body = response.json()
+	messages = json.loads(body.get("_server_messages", "[]"))
+	return " ".join(json.loads(m).get("message", "") for m in messages) or body.get("exception", "")

@@ -1,26 +1,10 @@
 """Sharing and reading community tickets over HTTP, as requester, colleague, outsider and agent."""
 
-import json
-
 import pytest
-from conftest import Client, create
+from conftest import Client, create, message
 
 API = "/api/method/peer_support.api.tickets"
 PRIVATE_KEYS = ("raised_by", "contact", "customer", "owner", "agent_group", "sla", "response_by")
-
-
-@pytest.fixture(scope="module")
-def outsider(admin, people):
-	"""Olga, a portal user of another customer."""
-	from conftest import PASSWORD
-
-	customer = create(admin, "HD Customer", {"customer_name": f"Globex {people['customer']}"})["name"]
-	email = f"olga.{people['customer'].split()[-1]}@example.com"
-	create(admin, "User", {"email": email, "first_name": "Olga", "new_password": PASSWORD,
-	                       "send_welcome_email": 0, "user_type": "Website User"})
-	create(admin, "Contact", {"first_name": "Olga", "email_ids": [{"email_id": email, "is_primary": 1}],
-	                          "links": [{"link_doctype": "HD Customer", "link_name": customer}]})
-	return Client(admin.base).login(email, PASSWORD)
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +13,6 @@ def ticket(admin, people) -> str:
 	                                   "description": "<p>Blank pages since this morning</p>",
 	                                   "raised_by": people["emails"]["jeff"], "customer": people["customer"]})
 	return str(data["name"])
-
-
-def message(response) -> str:
-	body = response.json()
-	return " ".join(json.loads(m)["message"] for m in json.loads(body.get("_server_messages", "[]")))
 
 
 def test_a_colleague_cannot_read_a_private_ticket_over_helpdesk_rest(people, ticket):
