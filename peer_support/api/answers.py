@@ -25,6 +25,7 @@ from peer_support.core.reputation import VoteRefusal, vote_refusal
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services import notify, reputation
 from peer_support.services.access import ticket_access, viewer
+from peer_support.services.rows import get_field, get_row
 from peer_support.services.ticket_status import is_done, reopen_status, resolved_status
 
 ANSWER_FIELDS = ["name", "ticket", "author", "body", "score", "accepted", "endorsed_by", "hidden", "hidden_reason", "flags_count",
@@ -56,7 +57,7 @@ def load(answer: str | None, for_update: bool = False) -> Context:
 	"""The answer and its ticket, or 404 when the caller may not read them (hidden answers: agents only)."""
 	if not answer:
 		frappe.throw(_("Which answer? The argument 'answer' is required."), frappe.MandatoryError)
-	row = frappe.db.get_value("Peer Answer", answer, ANSWER_FIELDS, as_dict=True, for_update=for_update)
+	row = get_row("Peer Answer", answer, ANSWER_FIELDS, for_update=for_update)
 	if not row:
 		not_found(_("Answer"), answer)
 	ticket = get_ticket_or_404(row.ticket)
@@ -69,15 +70,13 @@ def load(answer: str | None, for_update: bool = False) -> Context:
 
 
 def projection(ctx: Context) -> dict:
-	row = frappe.db.get_value("Peer Answer", ctx.answer.name, ANSWER_FIELDS, as_dict=True)
-	names = {row.author, row.endorsed_by} - {None}
-	full_names = dict(frappe.get_all("User", filters={"name": ["in", list(names)]}, fields=["name", "full_name"],
-	                                 as_list=True))
+	row = get_row("Peer Answer", ctx.answer.name, ANSWER_FIELDS)
+	full_names = {user: get_field("User", user, "full_name") for user in {row.author, row.endorsed_by} - {None}}
 	return answer_projection(row, ctx.me, full_names)
 
 
 def full_name(user: str) -> str:
-	return frappe.db.get_value("User", user, "full_name") or _("a colleague")
+	return get_field("User", user, "full_name") or _("a colleague")
 
 
 def refuse_if_hidden(ctx: Context) -> None:
@@ -143,8 +142,8 @@ def vote(answer: str | None = None, value: int | None = None) -> dict:
 	if ctx.me.is_agent:
 		forbid(_("Agents endorse answers instead of voting on them."))
 	Vote = DocType("Peer Answer Vote")
-	existing = frappe.db.get_value("Peer Answer Vote", {"answer": ctx.answer.name, "voter": ctx.me.user},
-	                               ["name", "value", "points"], as_dict=True, for_update=True)
+	existing = get_row("Peer Answer Vote", {"answer": ctx.answer.name, "voter": ctx.me.user}, ["name", "value", "points"],
+	                   for_update=True)
 	old = existing.value if existing else 0
 	requester = ctx.me.user if is_requester(ctx.me, ctx.access) else ctx.ticket.raised_by
 	refusal = vote_refusal(ctx.answer.author, ctx.me.user, requester, old, value)
@@ -160,12 +159,21 @@ def vote(answer: str | None = None, value: int | None = None) -> dict:
 
 	points = reputation.on_vote(ctx.answer, ctx.me.user, old, value, existing.points if existing else 0)
 	if not existing:
-		vote_doc = frappe.get_doc({"doctype": "Peer Answer Vote", "answer": ctx.answer.name, "voter": ctx.me.user,
-		                           "ticket": ctx.ticket.name, "value": value, "points": points})
+		now = now_datetime()
 		try:
-			# Checked above: a colleague in the audience, not the author or requester.
-			vote_doc.insert(ignore_permissions=True)
-		except frappe.UniqueValidationError:
+			# Checked above: a colleague in the audience, not the author or requester. The unique
+			# (answer, voter) key refuses a concurrent second vote of the same colleague.
+			(
+				frappe.qb.into(Vote)
+				.columns("name", "answer", "voter", "ticket", "value", "points", "creation", "modified", "owner",
+				         "modified_by")
+				.insert(frappe.generate_hash(length=12), ctx.answer.name, ctx.me.user, ctx.ticket.name, value, points,
+				        now, now, ctx.me.user, ctx.me.user)
+				.run()
+			)
+		except Exception as error:
+			if not frappe.db.is_duplicate_entry(error):
+				raise
 			frappe.throw(_("You have already voted on this answer."), frappe.DuplicateEntryError)
 	elif value == 0:
 		frappe.qb.from_(Vote).delete().where(Vote.name == existing.name).run()

@@ -14,6 +14,7 @@ from peer_support.core.ranking import RankedAnswer, rank
 from peer_support.core.visibility import VISIBILITIES
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services.access import ticket_access, viewer
+from peer_support.services.rows import get_row
 from peer_support.services.visibility import VISIBILITY_FIELD
 
 TICKET_FIELDS = ["name", "subject", "description", "status", "ticket_type", "priority", "agent_group",
@@ -25,7 +26,7 @@ def get_ticket_or_404(name: str | int | None) -> frappe._dict:
 	if name in (None, ""):
 		# Arguments default to None so a missing one is a 417 with this message, not a 500 TypeError.
 		frappe.throw(_("Which ticket? The argument 'ticket' is required."), frappe.MandatoryError)
-	ticket = frappe.db.get_value("HD Ticket", name, TICKET_FIELDS, as_dict=True)
+	ticket = get_row("HD Ticket", name, TICKET_FIELDS)
 	if not ticket:
 		frappe.throw(_("Ticket {0} not found").format(frappe.bold(name)), frappe.DoesNotExistError)
 	return ticket

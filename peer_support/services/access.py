@@ -4,6 +4,7 @@ import frappe
 from frappe.query_builder import DocType
 
 from peer_support.core.audience import TicketAccess, Viewer
+from peer_support.services.rows import get_row
 from peer_support.services.visibility import VISIBILITY_FIELD, sharing_decision
 
 AGENT_ROLES = {"Agent", "Agent Manager", "System Manager"}
@@ -19,7 +20,7 @@ def is_agent(user: str) -> bool:
 		return True
 	if AGENT_ROLES & set(frappe.get_roles(user)):
 		return True
-	return bool(frappe.db.exists("HD Agent", {"user": user, "is_active": 1}))
+	return bool(get_row("HD Agent", {"user": user, "is_active": 1}, ["name"]))
 
 
 def customers_of(user: str) -> frozenset[str]:

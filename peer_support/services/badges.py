@@ -6,34 +6,43 @@ from frappe.utils import now_datetime
 
 from peer_support.core.reputation import badges_earned, topic_score
 from peer_support.services import notify
+from peer_support.services.rows import get_row
 
 TOPIC_METRIC = "topic_score"
 
 
 def counts_of(user: str) -> dict[str, int]:
-	row = frappe.db.get_value("Peer Profile", user, ["reputation", "answers", "accepted", "endorsed", "helpful_votes"],
-	                          as_dict=True)
+	row = get_row("Peer Profile", user, ["reputation", "answers", "accepted", "endorsed", "helpful_votes"])
 	return dict(row or {})
 
 
 def topic_counts(user: str, topic: str) -> dict[str, int]:
 	from peer_support.services.reputation import ALL_TIME_START, period_name
 
-	row = frappe.db.get_value("Peer Reputation Period", period_name(user, "All", ALL_TIME_START, topic),
-	                          ["accepted", "endorsed", "helpful_votes"], as_dict=True)
+	row = get_row("Peer Reputation Period", period_name(user, "All", ALL_TIME_START, topic),
+	              ["accepted", "endorsed", "helpful_votes"])
 	return {TOPIC_METRIC: topic_score(row.accepted, row.endorsed, row.helpful_votes) if row else 0}
 
 
-def held(user: str, topic: str = "") -> set[str]:
-	return set(frappe.get_all("Peer Profile Badge", filters={"parent": user, "parenttype": "Peer Profile",
-	                                                         "topic": topic or ("is", "not set")}, pluck="badge"))
+def held(user: str) -> dict[str, set[str]]:
+	"""The user's badges by topic ("" for badges that have none)."""
+	Badge = frappe.qb.DocType("Peer Profile Badge")
+	rows = (
+		frappe.qb.from_(Badge).select(Badge.badge, Badge.topic)
+		.where(Badge.parent == user).where(Badge.parenttype == "Peer Profile").run()
+	)
+	found: dict[str, set[str]] = {}
+	for badge, topic in rows:
+		found.setdefault(topic or "", set()).add(badge)
+	return found
 
 
 def award(user: str, topic: str | None = None) -> list[str]:
 	"""Award the badges the user has just reached; returns their titles."""
-	earned = [b for b in badges_earned(counts_of(user), held(user)) if b.metric != TOPIC_METRIC]
+	holding = held(user)
+	earned = [b for b in badges_earned(counts_of(user), holding.get("", set())) if b.metric != TOPIC_METRIC]
 	if topic:
-		earned += [(b, topic) for b in badges_earned(topic_counts(user, topic), held(user, topic))
+		earned += [(b, topic) for b in badges_earned(topic_counts(user, topic), holding.get(topic, set()))
 		           if b.metric == TOPIC_METRIC]
 	titles = []
 	for item in earned:

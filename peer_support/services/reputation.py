@@ -15,10 +15,12 @@ from frappe.query_builder import DocType
 from frappe.query_builder.builder import Base  # plain tables, usable at import time
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import date_diff, getdate, now_datetime, nowdate
+from pypika.terms import Values
 
 from peer_support.core import reputation as rules_engine
 from peer_support.core.reputation import Event, Totals
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
+from peer_support.services.rows import get_field, insert_rows
 
 Ledger = Base.DocType("Peer Reputation Event")
 Profile = Base.DocType("Peer Profile")
@@ -44,7 +46,7 @@ def period_name(user: str, period: str, start: date, topic: str) -> str:
 def ensure_profile(user: str) -> None:
 	"""The user's Peer Profile, made on their first event; a no-op on a duplicate key is safe under concurrency."""
 	now = now_datetime()
-	full_name = frappe.db.get_value("User", user, "full_name") or user
+	full_name = get_field("User", user, "full_name") or user
 	(
 		frappe.qb.into(Profile)
 		.columns("name", "user", "full_name", "involvement", "creation", "modified", "owner", "modified_by")
@@ -60,14 +62,19 @@ def deltas(event: Event) -> Totals:
 
 
 def add_to_totals(user: str, change: Totals, topic: str | None, day: date) -> None:
-	ensure_profile(user)
+	"""One upsert for the profile (made on the user's first event) and one for the leaderboard rows."""
+	now = now_datetime()
+	full_name = get_field("User", user, "full_name") or user
 	(
-		frappe.qb.update(Profile)
-		.set(Profile.reputation, Profile.reputation + change.reputation)
-		.set(Profile.accepted, Profile.accepted + change.accepted)
-		.set(Profile.endorsed, Profile.endorsed + change.endorsed)
-		.set(Profile.helpful_votes, Profile.helpful_votes + change.helpful_votes)
-		.where(Profile.name == user)
+		frappe.qb.into(Profile)
+		.columns("name", "user", "full_name", "involvement", "reputation", *COUNTERS, "creation", "modified", "owner",
+		         "modified_by")
+		.insert(user, user, full_name, "Off", change.reputation, change.accepted, change.endorsed,
+		        change.helpful_votes, now, now, "Administrator", "Administrator")
+		.on_duplicate_key_update(Profile.reputation, Profile.reputation + change.reputation)
+		.on_duplicate_key_update(Profile.accepted, Profile.accepted + change.accepted)
+		.on_duplicate_key_update(Profile.endorsed, Profile.endorsed + change.endorsed)
+		.on_duplicate_key_update(Profile.helpful_votes, Profile.helpful_votes + change.helpful_votes)
 		.run()
 	)
 	add_period_rows(user, change, topic, day)
@@ -76,20 +83,18 @@ def add_to_totals(user: str, change: Totals, topic: str | None, day: date) -> No
 def record(events: list[Event], ticket: str | None = None, topic: str | None = None) -> None:
 	"""Write the events to the ledger and add them to the totals, then award any badge now earned."""
 	day = getdate(nowdate())
-	for event in events:
-		frappe.get_doc(
-			{
-				"doctype": "Peer Reputation Event",
-				"user": event.user,
-				"points": event.points,
-				"reason": event.reason,
-				"answer": event.reference,
-				"ticket": ticket,
-				"topic": topic,
-				"actor": event.actor,
-				"event_date": day,
-			}
-		).insert(ignore_permissions=True)  # written only here, from checked API calls and jobs
+	now, actor = now_datetime(), frappe.session.user
+	for step, event in enumerate(events):
+		at = now + timedelta(microseconds=step)  # the ledger keeps the events of one action in order
+		# Append-only rows written here alone, in the caller's transaction (no document hooks to run).
+		(
+			frappe.qb.into(Ledger)
+			.columns("name", "user", "points", "reason", "answer", "ticket", "topic", "actor", "event_date",
+			         "creation", "modified", "owner", "modified_by")
+			.insert(frappe.generate_hash(length=12), event.user, event.points, event.reason, event.reference or None,
+			        ticket, topic, event.actor, day, at, at, actor, actor)
+			.run()
+		)
 		add_to_totals(event.user, deltas(event), topic, day)
 	from peer_support.services import badges
 
@@ -98,7 +103,7 @@ def record(events: list[Event], ticket: str | None = None, topic: str | None = N
 
 
 def topic_of(ticket: str | None) -> str | None:
-	return frappe.db.get_value("HD Ticket", ticket, "ticket_type") if ticket else None
+	return get_field("HD Ticket", ticket, "ticket_type") if ticket else None
 
 
 def rules() -> rules_engine.Rules:
@@ -136,8 +141,8 @@ def on_answer(answer) -> None:
 
 def on_vote(answer, voter: str, old: int, new: int, old_points: int) -> int:
 	"""Record a vote change; returns what the new vote earned (stored on the vote row)."""
-	age = date_diff(nowdate(), frappe.db.get_value("User", voter, "creation"))
-	requester = frappe.db.get_value("HD Ticket", answer.ticket, "raised_by")
+	age = date_diff(nowdate(), get_field("User", voter, "creation"))
+	requester = get_field("HD Ticket", answer.ticket, "raised_by")
 	outcome = rules_engine.vote_events(rules(), answer.name, answer.author, voter, old, new, requester, age,
 	                                   vote_points_today(answer.author), old_points)
 	record(outcome.events, answer.ticket, topic_of(answer.ticket))
@@ -234,22 +239,22 @@ def recompute(progress=None) -> dict[str, tuple[int, int]]:
 				periods[key] = rules_engine.apply(periods[key], event)
 		if progress and done % 10_000 == 0:
 			progress(done, len(rows))
-	for user in set(totals) | set(answers) | set(stored_totals()):
-		ensure_profile(user)
-		total = totals.get(user, Totals())
-		(
-			frappe.qb.update(Profile)
-			.set(Profile.reputation, total.reputation)
-			.set(Profile.accepted, total.accepted)
-			.set(Profile.endorsed, total.endorsed)
-			.set(Profile.helpful_votes, total.helpful_votes)
-			.set(Profile.answers, answers.get(user, 0))
-			.where(Profile.name == user)
-			.run()
-		)
-	frappe.qb.from_(Period).delete().run()
 	now = now_datetime()
-	frappe.db.bulk_insert(
+	users = sorted(set(totals) | set(answers) | set(stored_totals()))
+	names = dict(frappe.get_all("User", filters={"name": ["in", users]}, fields=["name", "full_name"], as_list=True))
+	for batch in chunks(users, 2000):
+		query = frappe.qb.into(Profile).columns("name", "user", "full_name", "involvement", "reputation", "answers",
+		                                        *COUNTERS, "creation", "modified", "owner", "modified_by")
+		for user in batch:
+			total = totals.get(user, Totals())
+			query = query.insert(user, user, names.get(user) or user, "Off", total.reputation, answers.get(user, 0),
+			                     total.accepted, total.endorsed, total.helpful_votes, now, now, "Administrator",
+			                     "Administrator")
+		for field in ("reputation", "answers", *COUNTERS):
+			query = query.on_duplicate_key_update(Profile[field], Values(Profile[field]))
+		query.run()
+	frappe.qb.from_(Period).delete().run()
+	insert_rows(
 		"Peer Reputation Period",
 		["name", "user", "period", "period_start", "topic", "points", *COUNTERS, "creation", "modified", "owner",
 		 "modified_by"],
@@ -258,7 +263,6 @@ def recompute(progress=None) -> dict[str, tuple[int, int]]:
 			 "Administrator", "Administrator")
 			for key, t in periods.items()
 		],
-		chunk_size=5000,
 	)
 	if progress:
 		progress(len(rows), len(rows))
@@ -266,21 +270,25 @@ def recompute(progress=None) -> dict[str, tuple[int, int]]:
 
 
 def add_period_rows(user: str, change: Totals, topic: str | None, day: date) -> None:
-	"""Add one event to the user's leaderboard rows: all time, this month, this week; all topics and its topic."""
+	"""Add one event to the user's leaderboard rows (all time, this month, this week; all topics and
+	its topic) in one statement; rows are always written in the same order, so concurrent events
+	on one user wait for each other instead of deadlocking."""
 	now = now_datetime()
-	for period in PERIODS:
-		start = period_start(period, day)
-		for row_topic in sorted({"", topic or ""}):  # one lock order in every process
-			(
-				frappe.qb.into(Period)
-				.columns("name", "user", "period", "period_start", "topic", "points", *COUNTERS,
-				         "creation", "modified", "owner", "modified_by")
-				.insert(period_name(user, period, start, row_topic), user, period, start, row_topic,
-				        change.reputation, change.accepted, change.endorsed, change.helpful_votes,
-				        now, now, "Administrator", "Administrator")
-				.on_duplicate_key_update(Period.points, Period.points + change.reputation)
-				.on_duplicate_key_update(Period.accepted, Period.accepted + change.accepted)
-				.on_duplicate_key_update(Period.endorsed, Period.endorsed + change.endorsed)
-				.on_duplicate_key_update(Period.helpful_votes, Period.helpful_votes + change.helpful_votes)
-				.run()
-			)
+	query = frappe.qb.into(Period).columns("name", "user", "period", "period_start", "topic", "points", *COUNTERS,
+	                                       "creation", "modified", "owner", "modified_by")
+	rows = sorted(
+		(period_name(user, period, period_start(period, day), row_topic), period, period_start(period, day), row_topic)
+		for period in PERIODS
+		for row_topic in {"", topic or ""}
+	)
+	for name, period, start, row_topic in rows:
+		query = query.insert(name, user, period, start, row_topic, change.reputation, change.accepted, change.endorsed,
+		                     change.helpful_votes, now, now, "Administrator", "Administrator")
+	for field in ("points", *COUNTERS):
+		query = query.on_duplicate_key_update(Period[field], Period[field] + Values(Period[field]))
+	query.run()
+
+
+def chunks(items: list, size: int):
+	for start in range(0, len(items), size):
+		yield items[start : start + size]

@@ -11,6 +11,12 @@ from peer_support.api import answers, profiles
 from peer_support.services import reputation, routing
 
 
+@pytest.fixture(autouse=True)
+def no_daily_cap():
+	"""Earlier votes today (other tests, timings) must not cap these tests' points; the cap has its own test."""
+	update_settings(daily_vote_cap=10**6)
+
+
 @pytest.fixture
 def answered(people):
 	ensure_ticket_type("Printers")
@@ -65,11 +71,11 @@ def test_totals_counts_and_leaderboards_follow_the_ledger(people, answered):
 	lottie = profile(people.lottie)
 	assert lottie.answers >= 1 and lottie.helpful_votes >= 1 and lottie.endorsed >= 1
 	for period in ("all", "month", "week"):
-		board = as_user(people.max, profiles.leaderboard, period)
+		board = as_user(people.max, profiles.leaderboard, period, "Printers")
 		assert board[0]["full_name"] == "Lottie" and board[0]["points"] >= 30, period
-		assert not any("@" in str(value) for row in board for value in row.values()), "no email addresses"
-	by_topic = as_user(people.max, profiles.leaderboard, "all", "Printers")
-	assert [row["full_name"] for row in by_topic][:1] == ["Lottie"]
+		overall = as_user(people.max, profiles.leaderboard, period, None, 100)
+		assert [row["points"] for row in overall] == sorted((row["points"] for row in overall), reverse=True)
+		assert not any("@" in str(value) for row in board + overall for value in row.values()), "no email addresses"
 	with pytest.raises(frappe.ValidationError):
 		as_user(people.max, profiles.leaderboard, "decade")
 
@@ -100,9 +106,13 @@ def test_serial_voting_is_reversed_by_the_daily_job(people):
 	for name in names:
 		as_user(people.mia, answers.vote, name, 1)
 	as_user(people.max, answers.vote, names[0], 1)  # a single vote of another colleague stays
-	assert reputation.reverse_serial_votes() == 3
-	reversed_rows = frappe.get_all("Peer Reputation Event", filters={"reason": "Serial Vote Reversed",
-	                                                                "user": people.lottie}, pluck="points")
+	assert reputation.reverse_serial_votes() >= 3
+	points = {(row.voter, row.answer): row.points for row in frappe.get_all(
+		"Peer Answer Vote", filters={"answer": ["in", names]}, fields=["voter", "answer", "points"])}
+	assert [points[(people.mia, name)] for name in names] == [0, 0, 0], "Mia's serial votes now earn nothing"
+	assert points[(people.max, names[0])] == 10, "a single vote of another colleague stays"
+	reversed_rows = frappe.get_all("Peer Reputation Event", filters={"reason": "Serial Vote Reversed", "actor": people.mia,
+	                                                                "answer": ["in", names]}, pluck="points")
 	assert sorted(reversed_rows) == [-10, -10, -10]
 	assert reputation.reverse_serial_votes() == 0, "a second run reverses nothing again"
 	as_user(people.mia, answers.vote, names[0], 0)  # retracting a reversed vote takes back nothing more
@@ -114,7 +124,7 @@ def test_the_first_answer_badge_is_awarded_once(people, answered):
 	assert len(badges) == 1
 	as_user(people.lottie, answers.create, answered.ticket, "<p>Or print from the web portal.</p>")
 	assert len(frappe.get_all("Peer Profile Badge", filters={"parent": people.lottie, "badge": "first_answer"})) == 1
-	assert as_user(people.lottie, profiles.get)["badges"][0]["title"] == "First Answer"
+	assert "First Answer" in [b["title"] for b in as_user(people.lottie, profiles.get)["badges"]]
 
 
 def test_users_choose_their_involvement_and_topics(people):

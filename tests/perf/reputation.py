@@ -88,13 +88,10 @@ def generate_ledger() -> None:
 
 
 def insert_events(rows: list[tuple]) -> None:
-	frappe.db.bulk_insert(
-		"Peer Reputation Event",
-		["name", "user", "points", "reason", "event_date", "topic", "actor", "creation", "modified", "owner",
-		 "modified_by"],
-		rows,
-		chunk_size=5000,
-	)
+	from peer_support.services.rows import insert_rows
+
+	insert_rows("Peer Reputation Event", ["name", "user", "points", "reason", "event_date", "topic", "actor", "creation",
+	                                      "modified", "owner", "modified_by"], rows)
 
 
 def time_recompute() -> None:
