@@ -17,6 +17,13 @@ after_install = "peer_support.setup.install.after_install"
 after_migrate = "peer_support.setup.install.after_migrate"
 before_uninstall = "peer_support.setup.install.before_uninstall"
 
+# Website
+# -------
+# /community/<ticket>, /community/ask and /community/profile are drawn by the same page.
+website_route_rules = [{"from_route": "/community/<path:app_path>", "to_route": "community"}]
+
+portal_menu_items = [{"title": "Community", "route": "/community", "reference_doctype": "", "role": ""}]
+
 # Desk
 # ----
 doctype_js = {"HD Ticket": "public/js/hd_ticket_form.js"}

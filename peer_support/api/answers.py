@@ -53,6 +53,12 @@ def check_body(body: str | None) -> None:
 		frappe.throw(_("The answer is longer than {0} characters.").format(MAX_BODY_CHARS))
 
 
+def to_html(body: str) -> str:
+	"""Answers arrive as HTML (the rich-text editor) or as Markdown (plain text); both are stored as
+	HTML, which Frappe sanitises when the answer is saved."""
+	return body if body.lstrip().startswith("<") else frappe.utils.md_to_html(body)
+
+
 def load(answer: str | None, for_update: bool = False) -> Context:
 	"""The answer and its ticket, or 404 when the caller may not read them (hidden answers: agents only)."""
 	if not answer:
@@ -103,7 +109,7 @@ def create(ticket: str | int | None = None, body: str | None = None) -> dict:
 		forbid(_("Colleagues answer here; the requester accepts an answer and agents reply in Helpdesk."))
 	check_body(body)
 
-	answer = frappe.get_doc({"doctype": "Peer Answer", "ticket": facts.name, "author": me.user, "body": body})
+	answer = frappe.get_doc({"doctype": "Peer Answer", "ticket": facts.name, "author": me.user, "body": to_html(body)})
 	# Checked above: the author is in the ticket's audience; portal users have no role on Peer Answer.
 	answer.insert(ignore_permissions=True)  # Frappe sanitises the Text Editor body on save
 	if facts.peer_status in (None, "", "None"):
@@ -127,7 +133,7 @@ def update(answer: str | None = None, body: str | None = None) -> dict:
 		forbid(_("An accepted answer can no longer be edited: the requester accepted what they read."))
 	check_body(body)
 	doc = frappe.get_doc("Peer Answer", ctx.answer.name)
-	doc.body = body
+	doc.body = to_html(body)
 	# Checked above: the author; the edit is kept in the answer's version history (track_changes).
 	doc.save(ignore_permissions=True)
 	return projection(ctx)

@@ -79,6 +79,7 @@ def project(ticket: frappe._dict, settings, me) -> dict:
 		"requester": requester_display_name(requester, bool(settings.anonymise_requester)),
 		"is_requester": is_requester(me, ticket_access(ticket)),
 		"i_am_affected": bool(frappe.db.exists("Peer Ticket Affected", {"ticket": ticket.name, "user": me.user})),
+		"i_follow": bool(frappe.db.exists("Peer Ticket Follower", {"ticket": ticket.name, "user": me.user})),
 		"answers": answers_of(ticket.name, me),
 	} | ({"affected_users": affected_users(ticket.name)} if me.is_agent else {})
 
@@ -133,39 +134,62 @@ def answer_projection(row, me, full_names: dict) -> dict:
 	return answer
 
 
-@frappe.whitelist(methods=["POST"])
-def affected(ticket: str | int | None = None, affected: bool = True) -> dict:
-	"""\"I have this too\": a colleague in the audience adds (or takes back) their name; they are told
-	when the ticket is resolved, and agents see who is affected."""
+def colleague_or_404(ticket: str | int | None):
+	"""The ticket, for a colleague in its audience (not its requester, not an agent)."""
 	facts = get_ticket_or_404(ticket)
 	me = viewer()
 	access = ticket_access(facts)
 	if not may_read_community(me, access, get_settings().audience):
 		frappe.throw(_("Ticket {0} not found").format(frappe.bold(ticket)), frappe.DoesNotExistError)
+	return facts, me, access
+
+
+def toggle_row(doctype: str, ticket: str, user: str, on: bool) -> int:
+	"""Add or remove the (ticket, user) row; returns the change in rows (+1, -1 or 0).
+
+	The unique (ticket, user) key makes a concurrent second add a no-op instead of a double count.
+	"""
+	existing = frappe.db.get_value(doctype, {"ticket": ticket, "user": user})
+	if on and not existing:
+		try:
+			# The caller's own row, after the caller's audience was checked.
+			frappe.get_doc({"doctype": doctype, "ticket": ticket, "user": user}).insert(ignore_permissions=True)
+			return 1
+		except frappe.UniqueValidationError:
+			return 0
+	if not on and existing:
+		Table = DocType(doctype)
+		frappe.qb.from_(Table).delete().where(Table.name == existing).run()
+		return -1
+	return 0
+
+
+@frappe.whitelist(methods=["POST"])
+def affected(ticket: str | int | None = None, affected: bool = True) -> dict:
+	"""\"I have this too\": a colleague in the audience adds (or takes back) their name; they are told
+	when the ticket is resolved, and agents see who is affected."""
+	facts, me, access = colleague_or_404(ticket)
 	if me.is_agent or is_requester(me, access):
 		frappe.throw(_("Only colleagues other than the requester can say they have this problem too."),
 		             frappe.PermissionError)
-	Ticket = DocType("HD Ticket")
-	existing = frappe.db.get_value("Peer Ticket Affected", {"ticket": facts.name, "user": me.user})
-	delta = 0
-	if affected and not existing:
-		try:
-			# Checked above: a colleague in the ticket's audience.
-			frappe.get_doc({"doctype": "Peer Ticket Affected", "ticket": facts.name, "user": me.user}).insert(
-				ignore_permissions=True)
-			delta = 1
-		except frappe.UniqueValidationError:
-			pass  # a concurrent request of the same user added it; the count was raised there
-	elif not affected and existing:
-		Affected = DocType("Peer Ticket Affected")
-		frappe.qb.from_(Affected).delete().where(Affected.name == existing).run()
-		delta = -1
+	delta = toggle_row("Peer Ticket Affected", facts.name, me.user, bool(affected))
 	if delta:
+		Ticket = DocType("HD Ticket")
 		# Atomic in SQL and this app's column only: Helpdesk's fields, `modified` and SLA are untouched.
 		frappe.qb.update(Ticket).set(Ticket.peer_affected_count, Ticket.peer_affected_count + delta).where(
 			Ticket.name == facts.name).run()
 	count = frappe.db.get_value("HD Ticket", facts.name, "peer_affected_count")
 	return {"name": facts.name, "affected": bool(affected), "affected_count": count}
+
+
+@frappe.whitelist(methods=["POST"])
+def follow(ticket: str | int | None = None, follow: bool = True) -> dict:
+	"""Follow a community question: hear of each new answer."""
+	facts, me, access = colleague_or_404(ticket)
+	if is_requester(me, access):
+		frappe.throw(_("You asked this question: you hear of every answer already."), frappe.PermissionError)
+	toggle_row("Peer Ticket Follower", facts.name, me.user, bool(follow))
+	return {"name": facts.name, "following": bool(follow)}
 
 
 @frappe.whitelist()

@@ -92,7 +92,11 @@ def tell(users, subject: str, ticket: str, body: str | None = None) -> None:
 
 
 def new_answer(ticket: str, author_name: str, body: str) -> None:
-	tell([requester_of(ticket)], _("{0} answered your ticket #{1}").format(author_name, ticket), ticket, excerpt(body))
+	requester = requester_of(ticket)
+	tell([requester], _("{0} answered your ticket #{1}").format(author_name, ticket), ticket, excerpt(body))
+	followers = frappe.get_all("Peer Ticket Follower", filters={"ticket": ticket}, pluck="user")
+	tell([user for user in followers if user != requester],
+	     _("{0} answered a question you follow (#{1})").format(author_name, ticket), ticket, excerpt(body))
 
 
 def answer_event(answer, subject: str) -> None:

@@ -76,6 +76,7 @@ UNIQUE_KEYS = {
 	"Peer Answer Flag": ("answer", "flagged_by"),
 	"Peer Ticket Affected": ("ticket", "user"),
 	"Peer Profile Badge": ("parent", "badge", "topic"),
+	"Peer Ticket Follower": ("ticket", "user"),
 }
 
 # Composite indexes for the hot reads: the daily vote cap, and leaderboards ordered by points.
@@ -85,8 +86,12 @@ INDEXES = {
 	"Peer Profile": [("involvement",)],
 }
 
-FORM_SCRIPT_MARKER = "peer_support:agent-peer-answers"
-FORM_SCRIPT_FILE = ("public", "js", "agent_peer_answers.js")
+# Helpdesk's own way to add actions to its ticket pages: HD Form Scripts, one for agents (the peer
+# answers with moderation) and one for the customer portal (a link to the community page).
+FORM_SCRIPTS = {
+	"peer_support:agent-peer-answers": ("agent_peer_answers.js", 0),
+	"peer_support:portal-community-link": ("portal_community_link.js", 1),
+}
 
 DEFAULT_EXCLUDED_PRIORITIES = ("Urgent",)
 
@@ -128,22 +133,22 @@ def add_unique_keys():
 			frappe.db.add_index(doctype, list(fields), index_name="idx_" + "_".join(fields))
 
 
-def form_script_name() -> str | None:
-	names = frappe.get_all("HD Form Script", filters={"dt": TICKET, "script": ["like", f"%{FORM_SCRIPT_MARKER}%"]},
-	                       pluck="name")
+def form_script_name(marker: str) -> str | None:
+	names = frappe.get_all("HD Form Script", filters={"dt": TICKET, "script": ["like", f"%{marker}%"]}, pluck="name")
 	return names[0] if names else None
 
 
 def sync_form_script():
-	"""The "Peer answers" action in Helpdesk's agent ticket view, as an HD Form Script (Helpdesk's own way)."""
-	script = open(frappe.get_app_path("peer_support", *FORM_SCRIPT_FILE)).read()
-	name = form_script_name()
-	doc = frappe.get_doc("HD Form Script", name) if name else frappe.new_doc("HD Form Script")
-	doc.update({"dt": TICKET, "apply_to": "Form", "enabled": 1, "apply_to_customer_portal": 0, "script": script})
-	if doc.is_new() and doc.meta.autoname == "prompt":
-		doc.name = "Peer Support: Peer Answers"
-	# Installed from the CLI; HD Form Script is a System Manager doctype.
-	doc.save(ignore_permissions=True)
+	for marker, (filename, customer_portal) in FORM_SCRIPTS.items():
+		script = open(frappe.get_app_path("peer_support", "public", "js", filename)).read()
+		name = form_script_name(marker)
+		doc = frappe.get_doc("HD Form Script", name) if name else frappe.new_doc("HD Form Script")
+		doc.update({"dt": TICKET, "apply_to": "Form", "enabled": 1, "apply_to_customer_portal": customer_portal,
+		            "script": script})
+		if doc.is_new() and doc.meta.autoname == "prompt":
+			doc.name = "Peer Support: " + marker.split(":")[1].replace("-", " ").title()
+		# Installed from the CLI; HD Form Script is a System Manager doctype.
+		doc.save(ignore_permissions=True)
 
 
 def set_default_settings():
@@ -174,8 +179,9 @@ def before_uninstall():
 			# uninstall runs from the CLI as Administrator; the fields are this app's own
 			frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
 	drop_ticket_columns()
-	if name := form_script_name():
-		frappe.delete_doc("HD Form Script", name, ignore_permissions=True, force=True)
+	for marker in FORM_SCRIPTS:
+		if name := form_script_name(marker):
+			frappe.delete_doc("HD Form Script", name, ignore_permissions=True, force=True)
 	frappe.clear_cache(doctype=TICKET)
 
 

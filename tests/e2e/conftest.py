@@ -8,11 +8,17 @@ import json
 import os
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
 
 BASE = os.environ.get("PEER_SUPPORT_BASE_URL", "")
+CHROMIUM = os.environ.get("PEER_SUPPORT_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("PEER_SUPPORT_ARTIFACTS", "test-results"))
+# Debian's chromium in a closed network: no background calls home, no sandbox as an unprivileged user in CI.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
 PASSWORD = "Peer-Support-e2e-2026!"
 
 
@@ -29,8 +35,9 @@ class Client(requests.Session):
 		"""Log in like a browser: session cookie, then the CSRF token a page of the site carries."""
 		response = self.post("/api/method/login", data={"usr": user, "pwd": password})
 		assert response.status_code == 200, response.text
-		for page in ("/app", "/me"):
-			found = re.search(r'frappe.csrf_token = "([^"]+)"', self.get(page).text)
+		# /me of a portal user may print "None" before any page made a token; /community always makes one.
+		for page in ("/app", "/community"):
+			found = re.search(r'csrf_token = "([0-9a-f]{20,})"', self.get(page).text)
 			if found:
 				self.headers["X-Frappe-CSRF-Token"] = found.group(1)
 				return self
@@ -94,3 +101,20 @@ def message(response) -> str:
 	body = response.json()
 	messages = json.loads(body.get("_server_messages", "[]"))
 	return " ".join(json.loads(m).get("message", "") for m in messages) or body.get("exception", "")
+
+
+@pytest.fixture(scope="session")
+def browser():
+	from playwright.sync_api import sync_playwright  # installed into the bench's env by tests/run.py
+
+	assert Path(CHROMIUM).exists(), f"Debian's chromium is needed at {CHROMIUM} (apt install chromium)"
+	with sync_playwright() as playwright:
+		browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+		yield browser
+		browser.close()
+
+
+def logged_in_page(browser, client, width: int = 1280, height: int = 900):
+	context = browser.new_context(viewport={"width": width, "height": height})
+	context.add_cookies([{"name": c.name, "value": c.value, "url": client.base} for c in client.cookies])
+	return context.new_page()

@@ -1,17 +1,9 @@
 """Helpdesk's own agent ticket view, in headless Chromium: peer answers are in its activity, and
 this app's "Peer answers" action opens them with the moderation actions. Screenshots are saved."""
 
-import os
-from pathlib import Path
-
 import pytest
-from conftest import create
+from conftest import ARTIFACTS, create, logged_in_page
 
-CHROMIUM = os.environ.get("PEER_SUPPORT_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(os.environ.get("PEER_SUPPORT_ARTIFACTS", "test-results"))
-# Debian's chromium in a closed network: no background calls home, no sandbox as an unprivileged user in CI.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 TICKETS = "/api/method/peer_support.api.tickets"
 ANSWERS = "/api/method/peer_support.api.answers"
 
@@ -22,7 +14,8 @@ def ticket(admin, people) -> str:
 	                                       "description": "<p>Since the client update</p>",
 	                                       "raised_by": people["emails"]["jeff"],
 	                                       "customer": people["customer"]})["name"])
-	assert people["jeff"].post(f"{TICKETS}.share", data={"ticket": name}).status_code == 200
+	shared = people["jeff"].post(f"{TICKETS}.share", data={"ticket": name})
+	assert shared.status_code == 200, shared.text
 	good = people["lottie"].post(f"{ANSWERS}.create", data={
 		"ticket": name, "body": "<p>Switch the VPN profile to <b>IKEv2</b>; the hourly rekey then works.</p>"})
 	assert good.status_code == 200, good.text
@@ -32,23 +25,6 @@ def ticket(admin, people) -> str:
 	                                              "reason": "Unsafe: disables the firewall"})
 	people["mia"].post(f"{TICKETS}.affected", data={"ticket": name})
 	return name
-
-
-@pytest.fixture(scope="module")
-def browser():
-	from playwright.sync_api import sync_playwright  # installed into the bench's env by tests/run.py
-
-	assert Path(CHROMIUM).exists(), f"Debian's chromium is needed at {CHROMIUM} (apt install chromium)"
-	with sync_playwright() as playwright:
-		browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-		yield browser
-		browser.close()
-
-
-def logged_in_page(browser, client, width: int = 1280, height: int = 900):
-	context = browser.new_context(viewport={"width": width, "height": height})
-	context.add_cookies([{"name": c.name, "value": c.value, "url": client.base} for c in client.cookies])
-	return context.new_page()
 
 
 def test_the_agent_ticket_view_shows_peer_answers(browser, people, ticket):

@@ -143,7 +143,11 @@ def test_helpdesk_ticket_page_api_keeps_private_tickets_private(admin, people, o
 	                                          "raised_by": people["emails"]["jeff"],
 	                                          "customer": people["customer"]})["name"])
 	url = "/api/method/helpdesk.helpdesk.doctype.hd_ticket.api.get_one"
-	assert people["jeff"].get(url, params={"name": private, "is_customer_portal": 1}).status_code == 200
+	own = people["jeff"].get(url, params={"name": private, "is_customer_portal": 1})
+	assert own.status_code == 200
+	scripts = own.json()["message"]["_form_script"]
+	scripts = scripts if isinstance(scripts, list) else [scripts]
+	assert any("peer_support:portal-community-link" in script for script in scripts), "a link to the community"
 	for colleague in (people["lottie"], outsider):
 		response = colleague.get(url, params={"name": private, "is_customer_portal": 1})
 		assert response.status_code == 404 and "Ticket not found" in message(response), response.text
