@@ -33,4 +33,24 @@ def recompute(context):
 		frappe.destroy()
 
 
-commands = [recompute]
+@click.command("peer-support-demo")
+@click.argument("action", type=click.Choice(["load", "remove"]))
+@pass_context
+def demo(context, action):
+	"""Load the demo organisation (fixtures/demo.json) into the site, or remove it again."""
+	import frappe
+
+	from peer_support import demo as demo_data
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		result = demo_data.load() if action == "load" else demo_data.remove()
+		frappe.db.commit()
+		click.echo(f"demo {action}: {result}")
+	finally:
+		frappe.destroy()
+
+
+commands = [recompute, demo]

@@ -28,8 +28,8 @@ from peer_support.services.access import ticket_access, viewer
 from peer_support.services.rows import get_field, get_row
 from peer_support.services.ticket_status import is_done, reopen_status, resolved_status
 
-ANSWER_FIELDS = ["name", "ticket", "author", "body", "score", "accepted", "endorsed_by", "hidden", "hidden_reason", "flags_count",
-                 "creation", "modified"]
+ANSWER_FIELDS = ["name", "ticket", "author", "body", "score", "accepted", "endorsed_by", "hidden", "hidden_reason",
+                 "flags_count", "kb_article", "creation", "modified"]
 RESOLVE = "Resolve the Ticket"
 
 

@@ -102,7 +102,7 @@ def answers_of(ticket: str, me) -> list[dict]:
 		"Peer Answer",
 		filters=filters,
 		fields=["name", "author", "body", "score", "accepted", "endorsed_by", "hidden", "hidden_reason", "flags_count",
-		        "creation", "modified"],
+		        "kb_article", "creation", "modified"],
 	)
 	names = {row.author for row in rows} | {row.endorsed_by for row in rows if row.endorsed_by}
 	full_names = dict(frappe.get_all("User", filters={"name": ["in", list(names)]}, fields=["name", "full_name"],
@@ -131,6 +131,7 @@ def answer_projection(row, me, full_names: dict) -> dict:
 		answer["hidden"] = bool(row.hidden)
 		answer["hidden_reason"] = row.get("hidden_reason") if row.hidden else None
 		answer["flags"] = row.get("flags_count") or 0
+		answer["kb_article"] = row.get("kb_article")
 	return answer
 
 

@@ -23,6 +23,7 @@ ACCEPT_WITHDRAWN = "Accept Withdrawn"
 ENDORSEMENT_WITHDRAWN = "Endorsement Withdrawn"
 UNHIDDEN = "Unhidden"
 SERIAL_VOTE_REVERSED = "Serial Vote Reversed"
+PROMOTED = "Promoted to Knowledge Base"
 REASONS = (
 	UPVOTE,
 	DOWNVOTE,
@@ -35,6 +36,7 @@ REASONS = (
 	ENDORSEMENT_WITHDRAWN,
 	UNHIDDEN,
 	SERIAL_VOTE_REVERSED,
+	PROMOTED,
 )
 
 OFF = "Off"
@@ -59,6 +61,7 @@ class Rules:
 	new_user_days: int = 0  # votes of accounts younger than this earn nothing; 0 = off
 	serial_window_hours: int = 24
 	serial_threshold: int = 5
+	promoted: int = 25  # the service desk made the answer a knowledge-base article
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,11 @@ def hide_events(
 	if hidden:
 		return _events(Event(author, -max(earned_so_far, 0) + rules.hidden, HIDDEN, answer, agent))
 	return _events(Event(author, -hide_points, UNHIDDEN, answer, agent))
+
+
+def promote_events(rules: Rules, answer: str, author: str, agent: str) -> list[Event]:
+	"""An agent turned the answer into a knowledge-base article: its author is credited, once."""
+	return _events(Event(author, rules.promoted if author != agent else 0, PROMOTED, answer, agent))
 
 
 # Serial voting

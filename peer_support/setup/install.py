@@ -7,6 +7,8 @@ import click
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from peer_support.setup import dashboard
+
 MODULE = "Peer Support"
 TICKET = "HD Ticket"
 
@@ -106,6 +108,7 @@ def after_install():
 	add_unique_keys()
 	sync_form_script()
 	set_default_settings()
+	dashboard.sync()
 
 
 def after_migrate():
@@ -113,6 +116,7 @@ def after_migrate():
 	add_unique_keys()
 	sync_form_script()
 	fill_setting_defaults()
+	dashboard.sync()
 
 
 def fill_setting_defaults():
@@ -179,6 +183,7 @@ def before_uninstall():
 			# uninstall runs from the CLI as Administrator; the fields are this app's own
 			frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
 	drop_ticket_columns()
+	dashboard.remove()
 	for marker in FORM_SCRIPTS:
 		if name := form_script_name(marker):
 			frappe.delete_doc("HD Form Script", name, ignore_permissions=True, force=True)

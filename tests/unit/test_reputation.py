@@ -370,3 +370,11 @@ def test_only_real_time_users_with_a_stake_in_the_topic_are_eligible():
 
 def test_a_user_listed_twice_is_chosen_once():
 	assert top_experts([expert("bob", 10), expert("bob", 40, declared=True)], 3, set()) == ["bob"]
+
+
+def test_promotion_credits_the_author_once_and_never_oneself():
+	from peer_support.core.reputation import PROMOTED, promote_events
+
+	assert [(e.user, e.points, e.reason) for e in promote_events(Rules(), "a1", "lottie", "derek")] == [
+		("lottie", 25, PROMOTED)]
+	assert promote_events(Rules(), "a1", "derek", "derek") == []

@@ -69,6 +69,18 @@ function setupForm({ doc }) {
 		actions.append(
 			answer.endorsed ? button("Withdraw endorsement", act("answers.unendorse")) : button("Endorse", act("answers.endorse"))
 		);
+		if ((answer.accepted || answer.endorsed) && !answer.hidden) {
+			actions.append(
+				answer.kb_article
+					? button("Open KB draft", () => window.open("/helpdesk/kb/articles/" + answer.kb_article, "_blank"))
+					: button("Make a KB draft", () =>
+							call("knowledge.promote", { answer: answer.name }, true).then(
+								(article) => window.open(article.route, "_blank") && refresh(),
+								showError
+							)
+					  )
+			);
+		}
 		if (answer.hidden) {
 			actions.append(button("Show again", act("answers.unhide")));
 		} else {

@@ -22,6 +22,7 @@ class PeerAnswer(Document):
 		hidden: DF.Check
 		hidden_by: DF.Link | None
 		hidden_reason: DF.SmallText | None
+		kb_article: DF.Link | None
 		score: DF.Int
 		ticket: DF.Link
 	# end: auto-generated types

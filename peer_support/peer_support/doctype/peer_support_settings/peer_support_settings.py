@@ -44,6 +44,7 @@ class PeerSupportSettings(Document):
 		new_user_days: DF.Int
 		on_accept: DF.Literal["Resolve the Ticket", "Ask the Agent to Confirm"]
 		private_tickets_stay_private: DF.Check
+		promoted_points: DF.Int
 		serial_threshold: DF.Int
 		serial_window_hours: DF.Int
 		upvote_points: DF.Int
@@ -76,6 +77,7 @@ class PeerSupportSettings(Document):
 			new_user_days=self.new_user_days,
 			serial_window_hours=self.serial_window_hours or 24,
 			serial_threshold=self.serial_threshold,
+			promoted=self.promoted_points,
 		)
 
 

@@ -1,0 +1,74 @@
+"""Knowledge capture: an agent turns a proven peer answer into a draft Helpdesk knowledge-base article.
+
+The article is Helpdesk's own HD Article (a draft the service desk reviews and publishes), with the
+question, the answer, its author's name and a link back to the ticket.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import escape_html
+
+from peer_support.api.answers import load, require_agent
+from peer_support.core import reputation as rules_engine
+from peer_support.services import notify, reputation
+from peer_support.services.rows import get_field
+
+
+@frappe.whitelist()
+def categories() -> list[dict]:
+	"""Helpdesk's knowledge-base categories, for the agent choosing where the article goes."""
+	if not frappe.has_permission("HD Article", "create"):
+		frappe.throw(_("Only the service desk's agents write knowledge-base articles."), frappe.PermissionError)
+	return frappe.get_all("HD Article Category", fields=["name", "category_name"], order_by="category_name asc")
+
+
+@frappe.whitelist(methods=["POST"])
+def promote(answer: str | None = None, category: str | None = None, title: str | None = None) -> dict:
+	"""Make a draft article from an accepted or endorsed answer; returns the article's name and route."""
+	ctx = load(answer)
+	require_agent(ctx)
+	if not frappe.has_permission("HD Article", "create"):
+		frappe.throw(_("Only the service desk's agents write knowledge-base articles."), frappe.PermissionError)
+	if ctx.answer.hidden:
+		frappe.throw(_("A hidden answer cannot become an article."))
+	if not (ctx.answer.accepted or ctx.answer.endorsed_by):
+		frappe.throw(_("Only an accepted or endorsed answer can become an article: it has been proven to work."))
+	existing = get_field("Peer Answer", ctx.answer.name, "kb_article")
+	if existing and frappe.db.exists("HD Article", existing):
+		frappe.throw(_("This answer is already article {0}.").format(frappe.bold(existing)), frappe.DuplicateEntryError)
+	if category and not frappe.db.exists("HD Article Category", category):
+		frappe.throw(_("Category {0} not found").format(frappe.bold(category)), frappe.DoesNotExistError)
+
+	author_name = get_field("User", ctx.answer.author, "full_name") or _("a colleague")
+	article = frappe.get_doc(
+		{
+			"doctype": "HD Article",
+			"title": (title or "").strip() or ctx.ticket.subject,
+			"category": category,
+			"status": "Draft",
+			"author": ctx.me.user,
+			"content": article_content(ctx, author_name),
+		}
+	)
+	article.insert()  # as the agent, with Helpdesk's own permissions on HD Article
+	frappe.db.set_value("Peer Answer", ctx.answer.name, "kb_article", article.name)
+	reputation.record(rules_engine.promote_events(reputation.rules(), ctx.answer.name, ctx.answer.author, ctx.me.user),
+	                  ctx.ticket.name, ctx.ticket.ticket_type)
+	from peer_support.api.tickets import log_activity
+
+	log_activity(ctx.ticket.name, _("made the peer answer from {0} a knowledge-base draft: {1}").format(
+		author_name, article.title))
+	notify.answer_event(ctx.answer, _("Your answer on ticket #{0} is becoming a knowledge-base article").format(
+		ctx.ticket.name))
+	return {"name": article.name, "title": article.title, "route": f"/helpdesk/kb/articles/{article.name}"}
+
+
+def article_content(ctx, author_name: str) -> str:
+	"""The question, the answer (both sanitised on save by Helpdesk's Text Editor) and where they came from."""
+	verified = _(" and verified by IT") if ctx.answer.endorsed_by else ""
+	return (
+		f"<h3>{escape_html(_('The question'))}</h3>{ctx.ticket.description or ''}"
+		f"<h3>{escape_html(_('What worked'))}</h3>{ctx.answer.body or ''}"
+		f"<p><em>{escape_html(_('Answer by {0}, a colleague{1}. From ticket').format(author_name, verified))} "
+		f'<a href="/helpdesk/tickets/{ctx.ticket.name}">#{ctx.ticket.name}</a>.</em></p>'
+	)
