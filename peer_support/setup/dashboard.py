@@ -34,7 +34,7 @@ CHARTS = [
 	{"chart_name": "Deflections per Month", "chart_type": "Count", "document_type": "Peer Deflection",
 	 "based_on": "creation", "timeseries": 1, "timespan": "Last Year", "time_interval": "Monthly", "type": "Bar",
 	 "filters": []},
-	{"chart_name": "Peer Answers by Topic", "chart_type": "Group By", "document_type": "Peer Reputation Event",
+	{"chart_name": "Reputation Events by Topic", "chart_type": "Group By", "document_type": "Peer Reputation Event",
 	 "group_by_type": "Count", "group_by_based_on": "topic", "type": "Donut", "filters": []},
 ]
 
