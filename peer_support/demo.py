@@ -35,6 +35,7 @@ def note(key: str, doctype: str, name) -> str:
 
 
 def as_user(user: str, call, *args, **kwargs):
+	"""Call an API function as `user` (its permission checks apply), then return to Administrator."""
 	frappe.set_user(user)
 	try:
 		return call(*args, **kwargs)

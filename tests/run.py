@@ -156,8 +156,8 @@ class Bench:
 		# The tests make more users in an hour than Frappe lets a site make by default (60).
 		self.frappe(site, ["set-config", "--parse", "throttle_user_limit", "100000"], logfile)
 		# A real site has been through Frappe's setup wizard; until then Desk shows only the wizard.
-		snippet = ("import frappe; frappe.init(site=%r, sites_path='.'); frappe.connect(); "
-		           "frappe.db.set_single_value('System Settings', 'setup_complete', 1); frappe.db.commit()" % site)
+		snippet = (f"import frappe; frappe.init(site={site!r}, sites_path='.'); frappe.connect(); "
+		           "frappe.db.set_single_value('System Settings', 'setup_complete', 1); frappe.db.commit()")
 		self.run([str(self.python), "-c", snippet], logfile, cwd=self.sites)
 
 	def drop_site(self, site: str, logfile: Path) -> None:

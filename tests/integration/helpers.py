@@ -2,6 +2,8 @@
 
 import frappe
 
+from peer_support.demo import as_user  # noqa: F401 - call an API function as a user, then as Administrator
+
 
 def make_ticket(subject: str = "Printer on floor 3 prints blank pages", **values) -> "frappe.model.document.Document":
 	ticket = frappe.get_doc(
@@ -93,13 +95,6 @@ def make_answer(ticket: str, author: str, body: str = "<p>Turn it off and on aga
 	return answer.name
 
 
-def as_user(user: str, call, *args, **kwargs):
-	"""Call an API function as `user`, then return to Administrator."""
-	frappe.set_user(user)
-	try:
-		return call(*args, **kwargs)
-	finally:
-		frappe.set_user("Administrator")
 
 
 def shared_ticket(people, subject: str = "Printer on floor 3 prints blank pages", **values) -> str:

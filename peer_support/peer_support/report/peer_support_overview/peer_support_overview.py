@@ -23,6 +23,15 @@ def date_range(filters) -> tuple:
 	return start, add_days(end, 1)  # up to the end of the last day
 
 
+def by_ticket(query, Ticket, filters):
+	"""The report filters that apply through the ticket: its team and type."""
+	if filters.team:
+		query = query.where(Ticket.agent_group == filters.team)
+	if filters.ticket_type:
+		query = query.where(Ticket.ticket_type == filters.ticket_type)
+	return query
+
+
 def load(filters):
 	start, end = date_range(filters)
 	Ticket = frappe.qb.DocType("HD Ticket")
@@ -34,11 +43,7 @@ def load(filters):
 		        Ticket.first_responded_on)
 		.where(Ticket.creation >= start).where(Ticket.creation < end)
 	)
-	if filters.team:
-		query = query.where(Ticket.agent_group == filters.team)
-	if filters.ticket_type:
-		query = query.where(Ticket.ticket_type == filters.ticket_type)
-	rows = query.run(as_dict=True)
+	rows = by_ticket(query, Ticket, filters).run(as_dict=True)
 	names = [row.name for row in rows]
 	first_answers = dict(
 		frappe.qb.from_(Answer).select(Answer.ticket, Min(Answer.creation)).where(Answer.ticket.isin(names))
@@ -59,12 +64,7 @@ def load(filters):
 		.select(Deflection.creation, Ticket.ticket_type)
 		.where(Deflection.creation >= start).where(Deflection.creation < end)
 	)
-	if filters.team:
-		answer_query = answer_query.where(Ticket.agent_group == filters.team)
-		deflection_query = deflection_query.where(Ticket.agent_group == filters.team)
-	if filters.ticket_type:
-		answer_query = answer_query.where(Ticket.ticket_type == filters.ticket_type)
-		deflection_query = deflection_query.where(Ticket.ticket_type == filters.ticket_type)
+	answer_query, deflection_query = (by_ticket(q, Ticket, filters) for q in (answer_query, deflection_query))
 	answers = [{"created": r.creation, "topic": r.ticket_type, "endorsed": bool(r.endorsed_by), "hidden": bool(r.hidden)}
 	           for r in answer_query.run(as_dict=True)]
 	deflections = [{"created": r.creation, "topic": r.ticket_type} for r in deflection_query.run(as_dict=True)]

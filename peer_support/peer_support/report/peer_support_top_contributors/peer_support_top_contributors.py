@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Count, Sum
 
-from peer_support.peer_support.report.peer_support_overview.peer_support_overview import date_range
+from peer_support.peer_support.report.peer_support_overview.peer_support_overview import by_ticket, date_range
 
 COUNTED = {"Accepted": "accepted", "Accept Withdrawn": "accepted", "Endorsed": "endorsed",
            "Endorsement Withdrawn": "endorsed"}
@@ -27,12 +27,11 @@ def execute(filters=None):
 		.select(Answer.author, Count("*")).where(Answer.creation >= start).where(Answer.creation < end)
 		.groupby(Answer.author)
 	)
+	answers = by_ticket(answers, Ticket, filters)
 	if filters.team:
 		query = query.where(Ticket.agent_group == filters.team)
-		answers = answers.where(Ticket.agent_group == filters.team)
 	if filters.ticket_type:
-		query = query.where(Ledger.topic == filters.ticket_type)
-		answers = answers.where(Ticket.ticket_type == filters.ticket_type)
+		query = query.where(Ledger.topic == filters.ticket_type)  # the topic the event was earned in
 	people: dict[str, dict] = {}
 	for row in query.run(as_dict=True):
 		person = people.setdefault(row.user, {"user": row.user, "points": 0, "answers": 0, "accepted": 0, "endorsed": 0})
