@@ -14,12 +14,16 @@ from peer_support.core.ranking import RankedAnswer, rank
 from peer_support.core.visibility import VISIBILITIES
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services.access import ticket_access, viewer
-from peer_support.services.rows import get_row
+from peer_support.services.rows import get_field, get_row
 from peer_support.services.visibility import VISIBILITY_FIELD
 
 TICKET_FIELDS = ["name", "subject", "description", "status", "ticket_type", "priority", "agent_group",
-                 "customer", "contact", "raised_by", "owner", "creation", VISIBILITY_FIELD, "peer_status",
+                 "customer", "contact", "raised_by", "owner", "creation", "modified", VISIBILITY_FIELD, "peer_status",
                  "peer_affected_count", "peer_accepted_answer"]
+
+
+ANSWER_LIST_FIELDS = ["name", "author", "body", "score", "accepted", "endorsed_by", "hidden", "hidden_reason",
+                      "flags_count", "kb_article", "creation", "modified"]
 
 
 def get_ticket_or_404(name: str | int | None) -> frappe._dict:
@@ -64,11 +68,11 @@ def get(ticket: str | int | None = None) -> dict:
 
 
 def project(ticket: frappe._dict, settings, me) -> dict:
-	requester = frappe.db.get_value("User", ticket.raised_by, "full_name") if ticket.raised_by else None
+	requester = get_field("User", ticket.raised_by, "full_name") if ticket.raised_by else None
 	return {
 		"name": ticket.name,
 		"subject": ticket.subject,
-		"description": sanitize_html(ticket.description or ""),
+		"description": safe_description(ticket),
 		"topic": ticket.ticket_type,
 		"status": ticket.status,
 		"visibility": ticket.get(VISIBILITY_FIELD),
@@ -78,8 +82,8 @@ def project(ticket: frappe._dict, settings, me) -> dict:
 		"age": pretty_date(ticket.creation),
 		"requester": requester_display_name(requester, bool(settings.anonymise_requester)),
 		"is_requester": is_requester(me, ticket_access(ticket)),
-		"i_am_affected": bool(frappe.db.exists("Peer Ticket Affected", {"ticket": ticket.name, "user": me.user})),
-		"i_follow": bool(frappe.db.exists("Peer Ticket Follower", {"ticket": ticket.name, "user": me.user})),
+		"i_am_affected": bool(get_row("Peer Ticket Affected", {"ticket": ticket.name, "user": me.user}, ["name"])),
+		"i_follow": bool(get_row("Peer Ticket Follower", {"ticket": ticket.name, "user": me.user}, ["name"])),
 		"answers": answers_of(ticket.name, me),
 	} | ({"affected_users": affected_users(ticket.name)} if me.is_agent else {})
 
@@ -93,22 +97,32 @@ def affected_users(ticket: str) -> list[dict]:
 	return [{"user": row.user, "full_name": names.get(row.user), "since": str(row.creation)} for row in rows]
 
 
+def safe_description(ticket) -> str:
+	"""The question as its requester wrote it, sanitised. Helpdesk stores it as it arrived (often from
+	e-mail), so it is cleaned on the way out; the result is cached until the ticket changes."""
+	key = f"peer_support:description:{ticket.name}:{ticket.modified}"
+	cached = frappe.cache.get_value(key)
+	if cached is None:
+		cached = sanitize_html(ticket.description or "")
+		frappe.cache.set_value(key, cached, expires_in_sec=24 * 3600)
+	return cached
+
+
 def answers_of(ticket: str, me) -> list[dict]:
-	"""Peer answers in display order; hidden ones only for agents."""
-	filters = {"ticket": ticket}
+	"""Peer answers in display order; hidden ones only for agents. Three queries, whatever the count."""
+	Answer, User, Vote = DocType("Peer Answer"), DocType("User"), DocType("Peer Answer Vote")
+	query = frappe.qb.from_(Answer).select(*(Answer[f] for f in ANSWER_LIST_FIELDS)).where(Answer.ticket == str(ticket))
 	if not me.is_agent:
-		filters["hidden"] = 0
-	rows = frappe.get_all(
-		"Peer Answer",
-		filters=filters,
-		fields=["name", "author", "body", "score", "accepted", "endorsed_by", "hidden", "hidden_reason", "flags_count",
-		        "kb_article", "creation", "modified"],
-	)
+		query = query.where(Answer.hidden == 0)
+	rows = query.run(as_dict=True)
+	if not rows:
+		return []
 	names = {row.author for row in rows} | {row.endorsed_by for row in rows if row.endorsed_by}
-	full_names = dict(frappe.get_all("User", filters={"name": ["in", list(names)]}, fields=["name", "full_name"],
-	                                 as_list=True)) if names else {}
-	my_votes = dict(frappe.get_all("Peer Answer Vote", filters={"ticket": ticket, "voter": me.user},
-	                               fields=["answer", "value"], as_list=True)) if rows else {}
+	full_names = dict(frappe.qb.from_(User).select(User.name, User.full_name).where(User.name.isin(list(names))).run())
+	my_votes = dict(
+		frappe.qb.from_(Vote).select(Vote.answer, Vote.value)
+		.where(Vote.ticket == str(ticket)).where(Vote.voter == me.user).run()
+	)
 	by_name = {row.name: row for row in rows}
 	order = rank([RankedAnswer(r.name, bool(r.accepted), bool(r.endorsed_by), r.score or 0, r.creation) for r in rows])
 	return [answer_projection(by_name[name], me, full_names) | {"my_vote": my_votes.get(name, 0)} for name in order]
@@ -119,7 +133,7 @@ def answer_projection(row, me, full_names: dict) -> dict:
 	answer = {
 		"name": row.name,
 		"author": full_names.get(row.author) or _("A colleague"),
-		"body": sanitize_html(row.body or ""),
+		"body": row.body or "",  # sanitised when saved (Frappe cleans Text Editor fields on every save)
 		"score": row.score or 0,
 		"accepted": bool(row.accepted),
 		"endorsed": bool(row.endorsed_by),
