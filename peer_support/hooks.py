@@ -37,7 +37,10 @@ override_whitelisted_methods = {
 # ---------------
 doc_events = {
 	"HD Ticket": {
-		"before_save": "peer_support.services.visibility.before_save",
+		"before_save": [
+			"peer_support.services.visibility.before_save",
+			"peer_support.services.guard.before_save",
+		],
 		"on_update": [
 			"peer_support.services.notify.on_ticket_update",
 			"peer_support.services.routing.on_ticket_update",
@@ -65,3 +68,24 @@ scheduler_events = {
 	],
 	"weekly": ["peer_support.services.routing.send_weekly_digests"],
 }
+
+# Personal data
+# -------------
+# Read by Frappe's Personal Data Deletion Request (and its download). Its last step renames the User
+# to "deleted-user-NNNN@SITE": that rewrites every Link to the person (answers' author, votes' voter, the
+# ledger's user and actor, "I have this too", followers, leaderboard rows) and every owner and
+# modified_by column, by SQL, without running these doctypes' controllers. Listed here are the records
+# whose text may carry the person's name or address, and the profile, which is named after the address.
+# Records with nothing but Links (Peer Answer Vote, Peer Ticket Affected and Follower, Peer Reputation
+# Event and Period) are not listed: Frappe would run an UPDATE without a text column on them, which
+# fails. The ledger keeps its points, so totals still equal the ledger after the renames.
+user_data_fields = [
+	{"doctype": "Peer Profile", "filter_by": "user", "redact_fields": ["full_name"], "rename": True},
+	{"doctype": "Peer Answer", "filter_by": "author"},
+	{"doctype": "Peer Answer Flag", "filter_by": "flagged_by"},
+	{"doctype": "Peer Deflection", "filter_by": "user"},
+	# this app writes people's names into others' notifications and Helpdesk's ticket activity (not
+	# HD Article, whose drafts credit the author: Frappe's redaction fails on its virtual title_slug)
+	{"doctype": "Notification Log", "strict": True},
+	{"doctype": "HD Ticket Activity", "strict": True},
+]

@@ -5,10 +5,14 @@ caller may not read is "not found" (404), so its existence is not revealed; an a
 may read but not do is a 403 with the reason.
 """
 
+import functools
+
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.utils import now_datetime
+from frappe.rate_limiter import rate_limit
+from frappe.utils import cint, now_datetime
+from frappe.utils.html_utils import sanitize_html
 
 from peer_support.api.tickets import answer_projection, get_ticket_or_404, log_activity
 from peer_support.core.answers import (
@@ -25,12 +29,42 @@ from peer_support.core.reputation import VoteRefusal, vote_refusal
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services import notify, reputation
 from peer_support.services.access import ticket_access, viewer
+from peer_support.services.guard import peer_writes
 from peer_support.services.rows import get_field, get_row
 from peer_support.services.ticket_status import is_done, reopen_status, resolved_status
 
 ANSWER_FIELDS = ["name", "ticket", "author", "body", "score", "accepted", "endorsed_by", "hidden", "hidden_reason",
-                 "flags_count", "kb_article", "creation", "modified"]
+                 "flags_count", "kb_article", "resolved_ticket", "creation", "modified"]
 RESOLVE = "Resolve the Ticket"
+
+# Rate limits per user, over a window of RATE_WINDOW seconds: generous for a person, tight for a script.
+# A site may change the numbers (not the window) in site_config.json:
+#   bench --site SITE set-config --parse peer_support_rate_limits '{"create": 40}'
+RATE_WINDOW = 10 * 60
+RATE_LIMITS = {"create": 20, "vote": 120, "flag": 20}
+RATE_KEY = "_peer_support_rate_user"
+
+
+def configured_limit(action: str):
+	"""The site's limit for `action` (read on each request), else RATE_LIMITS'."""
+	return lambda: cint((frappe.conf.get("peer_support_rate_limits") or {}).get(action)) or RATE_LIMITS[action]
+
+
+def per_user(fn):
+	"""Count Frappe's rate limit per user instead of per IP address (colleagues share their office's).
+
+	Frappe's `rate_limit(key=...)` counts per value of that request argument; this puts the session
+	user there, after Frappe has bound the function's own arguments, so callers cannot choose it.
+	Frappe then refuses the request over the limit with RateLimitExceededError (HTTP 429, a message).
+	"""
+
+	@functools.wraps(fn)
+	def wrapper(*args, **kwargs):
+		if getattr(frappe.local, "request", None):
+			frappe.form_dict[RATE_KEY] = frappe.session.user
+		return fn(*args, **kwargs)
+
+	return wrapper
 
 
 class Context(frappe._dict):
@@ -55,8 +89,10 @@ def check_body(body: str | None) -> None:
 
 def to_html(body: str) -> str:
 	"""Answers arrive as HTML (the rich-text editor) or as Markdown (plain text); both are stored as
-	HTML, which Frappe sanitises when the answer is saved."""
-	return body if body.lstrip().startswith("<") else frappe.utils.md_to_html(body)
+	sanitised HTML. `always_sanitize`: Frappe's own save-time cleaning skips values that parse as JSON
+	or in which Python's HTML parser sees no tag, and `<!--><img onerror=...>-->` is such a value."""
+	html = body if body.lstrip().startswith("<") else frappe.utils.md_to_html(body)
+	return sanitize_html(html, always_sanitize=True)
 
 
 def load(answer: str | None, for_update: bool = False) -> Context:
@@ -97,6 +133,8 @@ def require_agent(ctx: Context) -> None:
 
 
 @frappe.whitelist(methods=["POST"])
+@per_user
+@rate_limit(key=RATE_KEY, ip_based=False, limit=configured_limit("create"), seconds=RATE_WINDOW)
 def create(ticket: str | int | None = None, body: str | None = None) -> dict:
 	"""Answer a community ticket; returns the new answer as the community page shows it."""
 	facts = get_ticket_or_404(ticket)
@@ -140,6 +178,8 @@ def update(answer: str | None = None, body: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@per_user
+@rate_limit(key=RATE_KEY, ip_based=False, limit=configured_limit("vote"), seconds=RATE_WINDOW)
 def vote(answer: str | None = None, value: int | None = None) -> dict:
 	"""+1 helpful, -1 not helpful, 0 takes one's vote back. One vote per colleague per answer."""
 	if value not in (-1, 0, 1):
@@ -148,8 +188,14 @@ def vote(answer: str | None = None, value: int | None = None) -> dict:
 	if ctx.me.is_agent:
 		forbid(_("Agents endorse answers instead of voting on them."))
 	Vote = DocType("Peer Answer Vote")
-	existing = get_row("Peer Answer Vote", {"answer": ctx.answer.name, "voter": ctx.me.user}, ["name", "value", "points"],
-	                   for_update=True)
+	mine = {"answer": ctx.answer.name, "voter": ctx.me.user}
+	# The answer's row lock orders the votes on it. A locking read of a vote row that does not exist
+	# would lock the gap in the (answer, voter) index too, and two first votes on different answers whose
+	# keys share a gap then deadlock on their inserts (a 500); so only an existing row is read again with a
+	# lock, for its latest value. A first vote relies on the unique key: a concurrent second one is a 409.
+	existing = get_row("Peer Answer Vote", mine, ["name"])
+	if existing:
+		existing = get_row("Peer Answer Vote", mine, ["name", "value", "points"], for_update=True)
 	old = existing.value if existing else 0
 	requester = ctx.me.user if is_requester(ctx.me, ctx.access) else ctx.ticket.raised_by
 	refusal = vote_refusal(ctx.answer.author, ctx.me.user, requester, old, value)
@@ -223,14 +269,20 @@ def accept(answer: str | None = None, feedback: str | None = None) -> dict:
 			ticket.feedback = feedback
 	# Checked above: the requester. Helpdesk's own validation (feedback, closed or rated tickets) and its
 	# SLA engine run in this save, as when the requester resolves the ticket in Helpdesk's portal.
-	ticket.save(ignore_permissions=True)
+	with peer_writes():
+		ticket.save(ignore_permissions=True)
 
 	Answer = DocType("Peer Answer")
+	resolved_by_app = resolve
 	if previous and previous != ctx.answer.name:
-		frappe.qb.update(Answer).set(Answer.accepted, 0).where(Answer.name == previous).run()
+		# A switch: the ticket this app resolved for the previous answer now stays resolved for this one.
+		resolved_by_app = resolve or bool(get_field("Peer Answer", previous, "resolved_ticket"))
+		frappe.qb.update(Answer).set(Answer.accepted, 0).set(Answer.resolved_ticket, 0).where(
+			Answer.name == previous).run()
 		reputation.on_accept(frappe._dict(name=previous, author=frappe.db.get_value("Peer Answer", previous, "author"),
 		                                  ticket=ticket.name), accepted=False)
-	frappe.qb.update(Answer).set(Answer.accepted, 1).where(Answer.name == ctx.answer.name).run()
+	frappe.qb.update(Answer).set(Answer.accepted, 1).set(Answer.resolved_ticket, int(resolved_by_app)).where(
+		Answer.name == ctx.answer.name).run()
 	reputation.on_accept(ctx.answer, accepted=True)
 
 	author_name = full_name(ctx.answer.author)
@@ -257,13 +309,15 @@ def unaccept(answer: str | None = None) -> dict:
 	ticket.peer_status = "Answered"
 	ticket.peer_accepted_answer = None
 	ticket.peer_resolved = 0
-	if get_settings().on_accept == RESOLVE and is_done(ticket):
-		ticket.status = reopen_status(ticket)
+	if ctx.answer.resolved_ticket and is_done(ticket):
+		ticket.status = reopen_status(ticket)  # only a ticket this app resolved; the service desk's stay resolved
 	# Checked above: the requester or an agent; Helpdesk refuses a portal user reopening a closed or
 	# rated ticket ("Closed or rated tickets cannot be updated by non-agents"), and so does this.
-	ticket.save(ignore_permissions=True)
+	with peer_writes():
+		ticket.save(ignore_permissions=True)
 	Answer = DocType("Peer Answer")
-	frappe.qb.update(Answer).set(Answer.accepted, 0).where(Answer.name == ctx.answer.name).run()
+	frappe.qb.update(Answer).set(Answer.accepted, 0).set(Answer.resolved_ticket, 0).where(
+		Answer.name == ctx.answer.name).run()
 	reputation.on_accept(ctx.answer, accepted=False)
 	log_activity(ticket.name, _("withdrew the acceptance of the peer answer from {0}").format(
 		full_name(ctx.answer.author)))
@@ -325,6 +379,8 @@ def unhide(answer: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@per_user
+@rate_limit(key=RATE_KEY, ip_based=False, limit=configured_limit("flag"), seconds=RATE_WINDOW)
 def flag(answer: str | None = None, reason: str | None = None) -> dict:
 	"""A colleague reports an answer; enough flags hide it for review and tell the agents."""
 	ctx = load(answer, for_update=True)

@@ -100,10 +100,10 @@ def affected_users(ticket: str) -> list[dict]:
 def safe_description(ticket) -> str:
 	"""The question as its requester wrote it, sanitised. Helpdesk stores it as it arrived (often from
 	e-mail), so it is cleaned on the way out; the result is cached until the ticket changes."""
-	key = f"peer_support:description:{ticket.name}:{ticket.modified}"
+	key = f"peer_support:description:v2:{ticket.name}:{ticket.modified}"
 	cached = frappe.cache.get_value(key)
 	if cached is None:
-		cached = sanitize_html(ticket.description or "")
+		cached = sanitize_html(ticket.description or "", always_sanitize=True)  # see answers.to_html
 		frappe.cache.set_value(key, cached, expires_in_sec=24 * 3600)
 	return cached
 

@@ -30,7 +30,7 @@ class Viewer:
 class TicketAccess:
 	"""The facts about a ticket that decide who may read it."""
 
-	requesters: frozenset[str]  # raised_by, contact and owner, as Helpdesk counts them
+	requesters: frozenset[str]  # raised_by and contact: the person the ticket is for
 	customer: str | None = None
 	visibility: str | None = None
 	shareable: bool = True  # the sharing policy's decision for the ticket right now

@@ -50,7 +50,8 @@ def viewer(user: str | None = None) -> Viewer:
 
 def ticket_access(ticket) -> TicketAccess:
 	return TicketAccess(
-		requesters=frozenset(filter(None, (ticket.get("raised_by"), ticket.get("contact"), ticket.get("owner")))),
+		# Not the owner: Helpdesk v1.5 lets a portal user file a ticket in another person's name.
+		requesters=frozenset(filter(None, (ticket.get("raised_by"), ticket.get("contact")))),
 		customer=ticket.get("customer"),
 		visibility=ticket.get(VISIBILITY_FIELD),
 		shareable=sharing_decision(ticket).allowed,

@@ -22,6 +22,8 @@ def ticket_has_permission(doc, ptype: str | None = None, user: str | None = None
 	user = user or frappe.session.user
 	if not _restricted(user):
 		return None
+	if doc.get("__islocal") or (hasattr(doc, "is_new") and doc.is_new()):
+		return None  # filing a new ticket: Helpdesk's rules decide (its requester is set while saving)
 	if may_read_through_helpdesk(Viewer(user), ticket_access(doc), private_stays_private=True):
 		return None
 	return False
@@ -33,10 +35,7 @@ def ticket_query_conditions(user: str | None = None, doctype: str | None = None)
 	if not _restricted(user):
 		return ""
 	who = frappe.db.escape(user)
-	return (
-		f"(`tabHD Ticket`.`raised_by` = {who} or `tabHD Ticket`.`contact` = {who}"
-		f" or `tabHD Ticket`.`owner` = {who})"
-	)
+	return f"(`tabHD Ticket`.`raised_by` = {who} or `tabHD Ticket`.`contact` = {who})"
 
 
 @frappe.whitelist()

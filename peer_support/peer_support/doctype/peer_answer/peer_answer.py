@@ -23,6 +23,7 @@ class PeerAnswer(Document):
 		hidden_by: DF.Link | None
 		hidden_reason: DF.SmallText | None
 		kb_article: DF.Link | None
+		resolved_ticket: DF.Check
 		score: DF.Int
 		ticket: DF.Link
 	# end: auto-generated types

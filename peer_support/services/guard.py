@@ -1,0 +1,62 @@
+"""Guards on HD Ticket's peer fields, whatever the path (Desk, REST, Helpdesk's API).
+
+The peer fields are the app's bookkeeping: only this app's checked API (or an agent) changes them.
+A community ticket must belong to its requester's organisation: Helpdesk v1.5 lets a portal user
+file a ticket naming any customer (or any requester), which would otherwise put it into that
+customer's community.
+"""
+
+from contextlib import contextmanager
+
+import frappe
+from frappe import _
+
+from peer_support.core.visibility import COMMUNITY, PRIVATE
+
+PEER_FIELDS = {"peer_status": "None", "peer_affected_count": 0, "peer_accepted_answer": None, "peer_resolved": 0}
+
+
+@contextmanager
+def peer_writes():
+	"""This app's API, having checked who is asking, writes the peer fields inside this block."""
+	previous = frappe.flags.peer_support_writing
+	frappe.flags.peer_support_writing = True
+	try:
+		yield
+	finally:
+		frappe.flags.peer_support_writing = previous
+
+
+def before_save(ticket, method=None) -> None:
+	"""doc_events: HD Ticket before_save."""
+	from peer_support.services.access import is_agent
+
+	if not frappe.flags.peer_support_writing and not is_agent(frappe.session.user):
+		protect_peer_fields(ticket)
+	check_requester_belongs(ticket, is_agent)
+
+
+def protect_peer_fields(ticket) -> None:
+	if ticket.is_new():
+		for field, default in PEER_FIELDS.items():
+			ticket.set(field, default)  # a new ticket starts with none of a colleague's history
+		return
+	for field in PEER_FIELDS:
+		if ticket.has_value_changed(field):
+			label = ticket.meta.get_label(field)
+			frappe.throw(_("{0} is kept by Peer Support and cannot be set directly.").format(label),
+			             frappe.PermissionError)
+
+
+def check_requester_belongs(ticket, is_agent) -> None:
+	"""A community ticket's customer must be one its requester is a contact of."""
+	from peer_support.services.access import customers_of
+
+	if ticket.get("peer_visibility") != COMMUNITY or not ticket.customer or not ticket.raised_by:
+		return
+	if is_agent(ticket.raised_by) or ticket.customer in customers_of(ticket.raised_by):
+		return
+	if ticket.has_value_changed("peer_visibility") and not ticket.is_new():
+		frappe.throw(_("The requester is not a contact of {0}, so this ticket cannot be shown to its colleagues.").format(
+			frappe.bold(ticket.customer)), frappe.ValidationError, title=_("Cannot share with the community"))
+	ticket.set("peer_visibility", PRIVATE)
