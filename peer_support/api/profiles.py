@@ -33,15 +33,22 @@ def leaderboard(period: str = "all", topic: str | None = None, limit: int = 20) 
 	if not 1 <= limit <= MAX_LIMIT:
 		frappe.throw(_("Limit must be between 1 and {0}").format(MAX_LIMIT))
 	name = LEADERBOARD_PERIODS[period]
-	rows = (
+	board = (
 		frappe.qb.from_(Period)
-		.join(Profile)
-		.on(Period.user == Profile.name)
-		.select(Period.user, Profile.full_name, Period.points, Period.accepted, Period.endorsed, Period.helpful_votes)
 		.where(Period.period == name)
 		.where(Period.period_start == period_start(name, getdate(nowdate())))
 		.where(Period.topic == (topic or ""))
 		.where(Period.points > 0)
+	)
+	# The limit-th best score, read from the (period, period_start, topic, points) index alone; then only
+	# the rows scoring at least that are read (ties included), however many colleagues have points.
+	cutoff = board.select(Period.points).orderby(Period.points, order=Order.desc).limit(1).offset(limit - 1).run()
+	if cutoff:
+		board = board.where(Period.points >= cutoff[0][0])
+	rows = (
+		board.join(Profile)
+		.on(Period.user == Profile.name)
+		.select(Period.user, Profile.full_name, Period.points, Period.accepted, Period.endorsed, Period.helpful_votes)
 		.orderby(Period.points, order=Order.desc)
 		.orderby(Period.user)
 		.limit(limit)

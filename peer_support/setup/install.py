@@ -81,12 +81,21 @@ UNIQUE_KEYS = {
 	"Peer Ticket Follower": ("ticket", "user"),
 }
 
-# Composite indexes for the hot reads: the daily vote cap, and leaderboards ordered by points.
+# Indexes for the hot reads: the daily vote cap, leaderboards ordered by points; on Helpdesk's HD
+# Ticket the community feed (community tickets newest first) and solved questions; on Frappe's Contact
+# the contact of a user (services.access.customers_of looks it up by user or e-mail on every request).
 INDEXES = {
 	"Peer Reputation Event": [("user", "event_date")],
 	"Peer Reputation Period": [("period", "period_start", "topic", "points")],
 	"Peer Profile": [("involvement",)],
+	"HD Ticket": [("peer_visibility", "creation"), ("peer_visibility", "peer_status", "creation")],
+	"Contact": [("user",)],
 }
+# Tables of other apps: this app's indexes on them are dropped again before uninstall.
+OTHER_APPS_TABLES = ("HD Ticket", "Contact")
+
+# Similar questions while asking (api.community.similar) search ticket subjects with MATCH ... AGAINST.
+SUBJECT_FULLTEXT = "peer_support_subject_ft"
 
 # Helpdesk's own way to add actions to its ticket pages: HD Form Scripts, one for agents (the peer
 # answers with moderation) and one for the customer portal (a link to the community page).
@@ -106,6 +115,7 @@ def after_install():
 	click.echo("peer_support: adding Peer Support fields to HD Ticket")
 	create_custom_fields(custom_fields(), update=True)
 	add_unique_keys()
+	add_subject_fulltext()
 	sync_form_script()
 	set_default_settings()
 	dashboard.sync()
@@ -114,6 +124,7 @@ def after_install():
 def after_migrate():
 	create_custom_fields(custom_fields(), update=True)
 	add_unique_keys()
+	add_subject_fulltext()
 	sync_form_script()
 	fill_setting_defaults()
 	dashboard.sync()
@@ -134,7 +145,30 @@ def add_unique_keys():
 		frappe.db.add_unique(doctype, list(fields), constraint_name="unique_" + "_".join(fields))
 	for doctype, indexes in INDEXES.items():
 		for fields in indexes:
-			frappe.db.add_index(doctype, list(fields), index_name="idx_" + "_".join(fields))
+			frappe.db.add_index(doctype, list(fields), index_name=index_name(fields))
+
+
+def index_name(fields) -> str:
+	return "idx_" + "_".join(fields)
+
+
+def add_subject_fulltext():
+	"""A FULLTEXT index on HD Ticket's subject (MariaDB/InnoDB), made once; the first one rebuilds the table."""
+	if frappe.db.db_type == "mariadb" and not frappe.db.has_index(f"tab{TICKET}", SUBJECT_FULLTEXT):
+		frappe.db.commit()  # DDL commits implicitly
+		frappe.db.sql_ddl(f"ALTER TABLE `tab{TICKET}` ADD FULLTEXT INDEX `{SUBJECT_FULLTEXT}` (`subject`)")
+
+
+def drop_other_apps_indexes():
+	"""This app's indexes on Helpdesk's and Frappe's tables go, before its columns do (a dropped column
+	would leave a composite index behind, narrowed to its other columns); their own indexes stay."""
+	for doctype in OTHER_APPS_TABLES:
+		names = [SUBJECT_FULLTEXT] if doctype == TICKET else []
+		names += [index_name(fields) for fields in INDEXES.get(doctype, [])]
+		for name in names:
+			if frappe.db.has_index(f"tab{doctype}", name):
+				# Index names are this module's constants, never input.
+				frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{name}`")
 
 
 def form_script_name(marker: str) -> str | None:
@@ -182,6 +216,7 @@ def before_uninstall():
 		if name:
 			# uninstall runs from the CLI as Administrator; the fields are this app's own
 			frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+	drop_other_apps_indexes()
 	drop_ticket_columns()
 	dashboard.remove()
 	for marker in FORM_SCRIPTS:

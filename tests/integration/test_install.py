@@ -41,6 +41,34 @@ def test_install_is_idempotent():
 	assert frappe.db.count("Custom Field", {"dt": "HD Ticket", "module": "Peer Support"}) == before == len(TICKET_FIELDS)
 
 
+def index_columns(doctype: str, name: str) -> list[tuple[str, str]]:
+	"""(column, index type) of one index, in the index's column order."""
+	rows = frappe.db.sql(f"SHOW INDEX FROM `tab{doctype}` WHERE Key_name = %s", name, as_dict=True)
+	return [(row.Column_name, row.Index_type) for row in sorted(rows, key=lambda row: row.Seq_in_index)]
+
+
+def test_indexes_exist_after_install():
+	from peer_support.setup.install import INDEXES, SUBJECT_FULLTEXT, index_name
+
+	assert index_columns("HD Ticket", SUBJECT_FULLTEXT) == [("subject", "FULLTEXT")]
+	assert ("peer_visibility", "creation") in INDEXES["HD Ticket"]
+	for doctype, indexes in INDEXES.items():
+		for fields in indexes:
+			assert index_columns(doctype, index_name(fields)) == [(field, "BTREE") for field in fields], fields
+
+
+def test_similar_questions_read_the_fulltext_index(people):
+	from peer_support.api.community import solved_matching_query
+	from peer_support.services.access import viewer
+	from peer_support.setup.install import SUBJECT_FULLTEXT
+
+	frappe.set_user(people.mia)
+	query = solved_matching_query(["outlook", "password"], viewer())
+	frappe.set_user("Administrator")
+	plan = frappe.db.sql("EXPLAIN " + query.get_sql(), as_dict=True)
+	assert [(row.type, row.key) for row in plan] == [("fulltext", SUBJECT_FULLTEXT)]
+
+
 def test_default_settings():
 	settings = frappe.get_single("Peer Support Settings")
 	assert settings.enabled == 1

@@ -12,7 +12,7 @@ import frappe
 import pytest
 from helpers import make_ticket
 
-from peer_support.setup.install import TICKET_FIELDS
+from peer_support.setup.install import INDEXES, OTHER_APPS_TABLES, SUBJECT_FULLTEXT, TICKET_FIELDS, index_name
 
 pytestmark = pytest.mark.lifecycle
 
@@ -41,6 +41,18 @@ def bench(*args: str) -> str:
 	return proc.stdout
 
 
+def indexes(doctype: str) -> dict[str, list[str]]:
+	"""The table's indexes: name -> columns."""
+	found: dict[str, list[str]] = {}
+	for row in frappe.db.sql(f"SHOW INDEX FROM `tab{doctype}`", as_dict=True):
+		found.setdefault(row.Key_name, []).append(row.Column_name)
+	return found
+
+
+def our_indexes(doctype: str) -> set[str]:
+	return {index_name(fields) for fields in INDEXES.get(doctype, [])} | ({SUBJECT_FULLTEXT} if doctype == "HD Ticket" else set())
+
+
 def snapshot(names: list[str]) -> list[dict]:
 	fields = ["name", "subject", "status", "priority", "sla", "response_by", "resolution_by",
 	          "first_responded_on", "modified", "raised_by", "agent_group", "ticket_type"]
@@ -54,6 +66,9 @@ def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched(
 	helpdesk_records = {doctype: frappe.db.count(doctype) for doctype in
 	                    ("HD Ticket", "Communication", "HD Service Level Agreement", "HD Team", "HD Ticket Type")}
 	before = snapshot([shared.name])
+	indexes_before = {doctype: indexes(doctype) for doctype in OTHER_APPS_TABLES}
+	for doctype in OTHER_APPS_TABLES:
+		assert our_indexes(doctype) <= set(indexes_before[doctype]), doctype
 
 	output = bench("uninstall-app", "peer_support", "--yes", "--no-backup")
 	assert "peer_support: removing Peer Support fields" in output
@@ -66,6 +81,11 @@ def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched(
 	assert not frappe.db.exists("Custom Field", {"dt": "HD Ticket", "fieldname": ["like", "peer_%"]})
 	assert not frappe.get_all("HD Form Script", filters={"script": ["like", "%peer_support%"]})
 	assert not set(DATA_FIELDS) & set(frappe.db.get_table_columns("HD Ticket"))
+	# this app's indexes on Helpdesk's and Frappe's tables are gone; theirs are as they were
+	for doctype in OTHER_APPS_TABLES:
+		theirs = {name: columns for name, columns in indexes_before[doctype].items()
+		          if name not in our_indexes(doctype) and not set(columns) & set(DATA_FIELDS)}
+		assert indexes(doctype) == theirs, doctype
 	meta = frappe.get_meta("HD Ticket", cached=False)
 	assert not [f.fieldname for f in meta.fields if f.fieldname.startswith("peer_")]
 	# Helpdesk's records are all there, unchanged
@@ -98,6 +118,8 @@ def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched(
 		assert frappe.db.get_value("HD Ticket", name, ["peer_visibility", "peer_status", "peer_resolved"]) == (
 			"Private", "None", 0)
 	assert frappe.get_single("Peer Support Settings").enabled == 1
+	for doctype in OTHER_APPS_TABLES:
+		assert our_indexes(doctype) <= set(indexes(doctype)), doctype
 	assert frappe.get_single("Peer Support Settings").upvote_points == 10
 	for marker in ("peer_support:agent-peer-answers", "peer_support:portal-community-link"):
 		assert len(frappe.get_all("HD Form Script", filters={"script": ["like", f"%{marker}%"]})) == 1, marker
