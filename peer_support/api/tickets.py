@@ -82,8 +82,9 @@ def project(ticket: frappe._dict, settings, me) -> dict:
 		"age": pretty_date(ticket.creation),
 		"requester": requester_display_name(requester, bool(settings.anonymise_requester)),
 		"is_requester": is_requester(me, ticket_access(ticket)),
-		"i_am_affected": bool(get_row("Peer Ticket Affected", {"ticket": ticket.name, "user": me.user}, ["name"])),
-		"i_follow": bool(get_row("Peer Ticket Follower", {"ticket": ticket.name, "user": me.user}, ["name"])),
+		# Links store the ticket's number as text: compare as text, so the (ticket, user) key is used.
+		"i_am_affected": bool(get_row("Peer Ticket Affected", {"ticket": str(ticket.name), "user": me.user}, ["name"])),
+		"i_follow": bool(get_row("Peer Ticket Follower", {"ticket": str(ticket.name), "user": me.user}, ["name"])),
 		"answers": answers_of(ticket.name, me),
 	} | ({"affected_users": affected_users(ticket.name)} if me.is_agent else {})
 

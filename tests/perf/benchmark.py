@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -198,6 +199,7 @@ def main() -> int:
 		if server:
 			os.killpg(server.pid, 15)
 			server.wait(timeout=30)
+		shutil.rmtree(work, ignore_errors=True)
 		if keep:
 			log(f"keeping site {site}")
 		else:
