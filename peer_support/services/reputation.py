@@ -151,7 +151,7 @@ def on_vote(answer, voter: str, old: int, new: int, old_points: int) -> int:
 
 def on_accept(answer, accepted: bool) -> None:
 	earned = ledger_sum(answer.name, answer.author, (rules_engine.ACCEPTED, rules_engine.ACCEPT_WITHDRAWN))
-	requester = frappe.db.get_value("HD Ticket", answer.ticket, "raised_by")
+	requester = get_field("HD Ticket", answer.ticket, "raised_by")
 	record(rules_engine.accept_events(rules(), answer.name, answer.author, requester, accepted, earned),
 	       answer.ticket, topic_of(answer.ticket))
 
@@ -233,10 +233,8 @@ def recompute(progress=None) -> dict[str, tuple[int, int]]:
 	for done, (user, points, reason, topic, day) in enumerate(rows, start=1):
 		event = Event(user, points, reason, "", "")
 		totals[user] = rules_engine.apply(totals[user], event)
-		for period in PERIODS:
-			for row_topic in sorted({"", topic or ""}):  # one lock order in every process
-				key = (user, period, period_start(period, getdate(day)), row_topic)
-				periods[key] = rules_engine.apply(periods[key], event)
+		for key in period_keys(user, topic, getdate(day)):
+			periods[key] = rules_engine.apply(periods[key], event)
 		if progress and done % 10_000 == 0:
 			progress(done, len(rows))
 	now = now_datetime()
@@ -269,6 +267,12 @@ def recompute(progress=None) -> dict[str, tuple[int, int]]:
 	return found
 
 
+def period_keys(user: str, topic: str | None, day: date) -> list[tuple]:
+	"""The leaderboard rows one event of `day` counts in: (user, period, period start, topic) for all
+	time, its month and its week, each over all topics ("") and over the event's topic."""
+	return [(user, period, period_start(period, day), row_topic) for period in PERIODS for row_topic in {"", topic or ""}]
+
+
 def add_period_rows(user: str, change: Totals, topic: str | None, day: date) -> None:
 	"""Add one event to the user's leaderboard rows (all time, this month, this week; all topics and
 	its topic) in one statement; rows are always written in the same order, so concurrent events
@@ -276,13 +280,8 @@ def add_period_rows(user: str, change: Totals, topic: str | None, day: date) -> 
 	now = now_datetime()
 	query = frappe.qb.into(Period).columns("name", "user", "period", "period_start", "topic", "points", *COUNTERS,
 	                                       "creation", "modified", "owner", "modified_by")
-	rows = sorted(
-		(period_name(user, period, period_start(period, day), row_topic), period, period_start(period, day), row_topic)
-		for period in PERIODS
-		for row_topic in {"", topic or ""}
-	)
-	for name, period, start, row_topic in rows:
-		query = query.insert(name, user, period, start, row_topic, change.reputation, change.accepted, change.endorsed,
+	for key in sorted(period_keys(user, topic, day), key=lambda key: period_name(*key)):
+		query = query.insert(period_name(*key), *key, change.reputation, change.accepted, change.endorsed,
 		                     change.helpful_votes, now, now, "Administrator", "Administrator")
 	for field in ("points", *COUNTERS):
 		query = query.on_duplicate_key_update(Period[field], Period[field] + Values(Period[field]))
