@@ -7,10 +7,10 @@ from frappe.commands import get_site, pass_context
 @click.command("peer-support-recompute")
 @pass_context
 def recompute(context):
-	"""Rebuild reputation totals and leaderboards from the ledger and report differences."""
+	"""Rebuild reputation totals and leaderboards from the ledger, report differences, award badges reached."""
 	import frappe
 
-	from peer_support.services import reputation
+	from peer_support.services import badges, reputation
 
 	site = get_site(context)
 	frappe.init(site=site)
@@ -29,6 +29,9 @@ def recompute(context):
 		for user, (stored, ledger) in sorted(found.items()):
 			click.echo(f"  {user}: stored {stored}, ledger {ledger}")
 		click.echo(f"{len(found)} difference(s) found and corrected.")
+		awarded = badges.sweep()
+		frappe.db.commit()
+		click.echo(f"{awarded} badge(s) the totals had reached were awarded.")
 	finally:
 		frappe.destroy()
 

@@ -30,7 +30,7 @@ from peer_support.peer_support.doctype.peer_support_settings.peer_support_settin
 from peer_support.services import notify, reputation
 from peer_support.services.access import ticket_access, viewer
 from peer_support.services.guard import peer_writes
-from peer_support.services.rows import get_field, get_row
+from peer_support.services.rows import full_names, get_field, get_row
 from peer_support.services.ticket_status import is_done, reopen_status, resolved_status
 
 ANSWER_FIELDS = ["name", "ticket", "author", "body", "score", "accepted", "endorsed_by", "hidden", "hidden_reason",
@@ -111,10 +111,10 @@ def load(answer: str | None, for_update: bool = False) -> Context:
 	return Context(answer=row, ticket=ticket, me=me, access=access, audience=audience)
 
 
-def projection(ctx: Context) -> dict:
-	row = get_row("Peer Answer", ctx.answer.name, ANSWER_FIELDS)
-	full_names = {user: get_field("User", user, "full_name") for user in {row.author, row.endorsed_by} - {None}}
-	return answer_projection(row, ctx.me, full_names)
+def projection(ctx: Context, row: frappe._dict | None = None) -> dict:
+	"""The answer as the community page shows it: `row` as the caller knows it, else read again."""
+	row = row or get_row("Peer Answer", ctx.answer.name, ANSWER_FIELDS)
+	return answer_projection(row, ctx.me, full_names([row.author, row.endorsed_by]))
 
 
 def full_name(user: str) -> str:
@@ -156,7 +156,7 @@ def create(ticket: str | int | None = None, body: str | None = None) -> dict:
 	author_name = full_name(me.user)
 	log_activity(facts.name, _("posted a peer answer"))  # Helpdesk shows it after the author's name
 	notify.new_answer(facts.name, author_name, answer.body)
-	reputation.on_answer(answer)
+	reputation.on_answer(answer, facts.ticket_type)
 	return answer_projection(answer.as_dict(), me, {me.user: author_name})
 
 
@@ -209,7 +209,7 @@ def vote(answer: str | None = None, value: int | None = None) -> dict:
 	if refusal is not None:
 		frappe.throw(_("This vote is not allowed."))
 
-	points = reputation.on_vote(ctx.answer, ctx.me.user, old, value, existing.points if existing else 0)
+	points = reputation.on_vote(ctx.answer, ctx.ticket, ctx.me.user, old, value, existing.points if existing else 0)
 	if not existing:
 		now = now_datetime()
 		try:
@@ -234,7 +234,8 @@ def vote(answer: str | None = None, value: int | None = None) -> dict:
 	Answer = DocType("Peer Answer")
 	# Atomic in SQL, so concurrent votes on one answer add up instead of overwriting each other.
 	frappe.qb.update(Answer).set(Answer.score, Answer.score + (value - old)).where(Answer.name == ctx.answer.name).run()
-	result = projection(ctx)
+	# The answer's row stays locked until commit, so the score read with the lock plus this change is its score.
+	result = projection(ctx, frappe._dict(ctx.answer, score=(ctx.answer.score or 0) + value - old))
 	result["my_vote"] = value
 	return result
 

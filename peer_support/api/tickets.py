@@ -14,7 +14,7 @@ from peer_support.core.ranking import RankedAnswer, rank
 from peer_support.core.visibility import VISIBILITIES
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services.access import ticket_access, viewer
-from peer_support.services.rows import get_field, get_row
+from peer_support.services.rows import full_names, get_field, get_row
 from peer_support.services.visibility import VISIBILITY_FIELD
 
 TICKET_FIELDS = ["name", "subject", "description", "status", "ticket_type", "priority", "agent_group",
@@ -93,8 +93,7 @@ def affected_users(ticket: str) -> list[dict]:
 	"""Who else has the problem: for agents only (portal users see the count)."""
 	rows = frappe.get_all("Peer Ticket Affected", filters={"ticket": ticket}, fields=["user", "creation"],
 	                      order_by="creation asc")
-	names = dict(frappe.get_all("User", filters={"name": ["in", [r.user for r in rows]]}, fields=["name", "full_name"],
-	                            as_list=True)) if rows else {}
+	names = full_names(row.user for row in rows)
 	return [{"user": row.user, "full_name": names.get(row.user), "since": str(row.creation)} for row in rows]
 
 
@@ -111,22 +110,21 @@ def safe_description(ticket) -> str:
 
 def answers_of(ticket: str, me) -> list[dict]:
 	"""Peer answers in display order; hidden ones only for agents. Three queries, whatever the count."""
-	Answer, User, Vote = DocType("Peer Answer"), DocType("User"), DocType("Peer Answer Vote")
+	Answer, Vote = DocType("Peer Answer"), DocType("Peer Answer Vote")
 	query = frappe.qb.from_(Answer).select(*(Answer[f] for f in ANSWER_LIST_FIELDS)).where(Answer.ticket == str(ticket))
 	if not me.is_agent:
 		query = query.where(Answer.hidden == 0)
 	rows = query.run(as_dict=True)
 	if not rows:
 		return []
-	names = {row.author for row in rows} | {row.endorsed_by for row in rows if row.endorsed_by}
-	full_names = dict(frappe.qb.from_(User).select(User.name, User.full_name).where(User.name.isin(list(names))).run())
+	names = full_names([row.author for row in rows] + [row.endorsed_by for row in rows])
 	my_votes = dict(
 		frappe.qb.from_(Vote).select(Vote.answer, Vote.value)
 		.where(Vote.ticket == str(ticket)).where(Vote.voter == me.user).run()
 	)
 	by_name = {row.name: row for row in rows}
 	order = rank([RankedAnswer(r.name, bool(r.accepted), bool(r.endorsed_by), r.score or 0, r.creation) for r in rows])
-	return [answer_projection(by_name[name], me, full_names) | {"my_vote": my_votes.get(name, 0)} for name in order]
+	return [answer_projection(by_name[name], me, names) | {"my_vote": my_votes.get(name, 0)} for name in order]
 
 
 def answer_projection(row, me, full_names: dict) -> dict:

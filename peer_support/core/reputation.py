@@ -278,6 +278,29 @@ class Totals:
 		return asdict(self)
 
 
+@dataclass(frozen=True)
+class Standing:
+	"""What badges are decided on: a user's totals, and their all-time totals in one topic (if any)."""
+
+	profile: Totals
+	in_topic: Totals | None = None
+
+	def minus(self, change: Totals) -> "Standing":
+		"""The standing before `change` was added (to the profile and, with a topic, to the topic)."""
+		return Standing(_minus(self.profile, change), _minus(self.in_topic, change) if self.in_topic else None)
+
+	def metrics(self) -> dict[str, int]:
+		counts = self.profile.counts()
+		if self.in_topic:
+			counts["topic_score"] = topic_score(self.in_topic.accepted, self.in_topic.endorsed,
+			                                    self.in_topic.helpful_votes)
+		return counts
+
+
+def _minus(totals: Totals, change: Totals) -> Totals:
+	return Totals(**{field: value - getattr(change, field) for field, value in asdict(totals).items()})
+
+
 _COUNTED = {
 	ACCEPTED: ("accepted", 1),
 	ACCEPT_WITHDRAWN: ("accepted", -1),
@@ -343,6 +366,14 @@ def badges_earned(counts: dict[str, int], already: set[str]) -> list[Badge]:
 	"""Badges newly reached, in BADGES order; a badge in `already` is never awarded again, even if
 	the count dropped below its threshold and rose back. Metrics missing from `counts` are 0."""
 	return [b for b in BADGES if b.name not in already and counts.get(b.metric, 0) >= b.threshold]
+
+
+def badges_crossed(before: dict[str, int], after: dict[str, int]) -> list[Badge]:
+	"""Badges whose threshold a change of counts reached: below it before, at or above it after.
+
+	What one event can newly earn, known without reading the badges already held (a unique key
+	keeps a badge from being awarded twice when the count drops and rises back)."""
+	return [b for b in BADGES if before.get(b.metric, 0) < b.threshold <= after.get(b.metric, 0)]
 
 
 # Expertise

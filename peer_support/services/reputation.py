@@ -13,19 +13,22 @@ from datetime import date, timedelta
 import frappe
 from frappe.query_builder import DocType
 from frappe.query_builder.builder import Base  # plain tables, usable at import time
-from frappe.query_builder.functions import Count, Sum
+from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import date_diff, getdate, now_datetime, nowdate
 from pypika.terms import Values
 
 from peer_support.core import reputation as rules_engine
 from peer_support.core.reputation import Event, Totals
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services.rows import get_field, insert_rows
+from peer_support.services import badges
+from peer_support.services.rows import get_field, insert_rows, run_returning
 
 Ledger = Base.DocType("Peer Reputation Event")
 Profile = Base.DocType("Peer Profile")
 Period = Base.DocType("Peer Reputation Period")
+User = Base.DocType("User")
 COUNTERS = ("accepted", "endorsed", "helpful_votes")
+TOTALS = ("reputation", "answers", *COUNTERS)
 PERIODS = ("All", "Month", "Week")
 ALL_TIME_START = date(2000, 1, 1)
 
@@ -43,17 +46,30 @@ def period_name(user: str, period: str, start: date, topic: str) -> str:
 	return hashlib.sha1(f"{user}\n{period}\n{start}\n{topic}".encode()).hexdigest()[:20]
 
 
-def ensure_profile(user: str) -> None:
-	"""The user's Peer Profile, made on their first event; a no-op on a duplicate key is safe under concurrency."""
+def full_name_of(user: str):
+	"""The user's full name as an SQL subquery, so a profile made by an upsert needs no read before it."""
+	return Coalesce(frappe.qb.from_(User).select(User.full_name).where(User.name == user), user)
+
+
+def add_to_profile(user: str, change: Totals) -> Totals:
+	"""Add `change` to the user's Peer Profile, made on their first event, in one upsert (a duplicate
+	key is safe under concurrency); returns the profile's totals after it."""
 	now = now_datetime()
-	full_name = get_field("User", user, "full_name") or user
-	(
+	query = (
 		frappe.qb.into(Profile)
-		.columns("name", "user", "full_name", "involvement", "creation", "modified", "owner", "modified_by")
-		.insert(user, user, full_name, "Off", now, now, "Administrator", "Administrator")
-		.on_duplicate_key_update(Profile.name, Profile.name)
-		.run()
+		.columns("name", "user", "full_name", "involvement", "reputation", "answers", *COUNTERS, "creation", "modified",
+		         "owner", "modified_by")
+		.insert(user, user, full_name_of(user), "Off", change.reputation, change.answers, change.accepted,
+		        change.endorsed, change.helpful_votes, now, now, "Administrator", "Administrator")
 	)
+	for field in ("reputation", "answers", *COUNTERS):
+		query = query.on_duplicate_key_update(Profile[field], Profile[field] + Values(Profile[field]))
+	(row,) = run_returning(query, list(TOTALS))
+	return Totals(**{field: int(row[field] or 0) for field in TOTALS})
+
+
+def ensure_profile(user: str) -> None:
+	add_to_profile(user, Totals())
 
 
 def deltas(event: Event) -> Totals:
@@ -61,29 +77,17 @@ def deltas(event: Event) -> Totals:
 	return rules_engine.apply(Totals(), event)
 
 
-def add_to_totals(user: str, change: Totals, topic: str | None, day: date) -> None:
-	"""One upsert for the profile (made on the user's first event) and one for the leaderboard rows."""
-	now = now_datetime()
-	full_name = get_field("User", user, "full_name") or user
-	(
-		frappe.qb.into(Profile)
-		.columns("name", "user", "full_name", "involvement", "reputation", *COUNTERS, "creation", "modified", "owner",
-		         "modified_by")
-		.insert(user, user, full_name, "Off", change.reputation, change.accepted, change.endorsed,
-		        change.helpful_votes, now, now, "Administrator", "Administrator")
-		.on_duplicate_key_update(Profile.reputation, Profile.reputation + change.reputation)
-		.on_duplicate_key_update(Profile.accepted, Profile.accepted + change.accepted)
-		.on_duplicate_key_update(Profile.endorsed, Profile.endorsed + change.endorsed)
-		.on_duplicate_key_update(Profile.helpful_votes, Profile.helpful_votes + change.helpful_votes)
-		.run()
-	)
-	add_period_rows(user, change, topic, day)
+def add_to_totals(user: str, change: Totals, topic: str | None, day: date) -> rules_engine.Standing:
+	"""One upsert for the profile and one for the leaderboard rows; returns the user's standing after them."""
+	profile = add_to_profile(user, change)
+	return rules_engine.Standing(profile, add_period_rows(user, change, topic, day))
 
 
 def record(events: list[Event], ticket: str | None = None, topic: str | None = None) -> None:
-	"""Write the events to the ledger and add them to the totals, then award any badge now earned."""
+	"""Write the events to the ledger and add them to the totals, then award the badges they reached."""
 	day = getdate(nowdate())
 	now, actor = now_datetime(), frappe.session.user
+	standings: dict[str, list[rules_engine.Standing]] = {}  # per user: before the first event, after the last
 	for step, event in enumerate(events):
 		at = now + timedelta(microseconds=step)  # the ledger keeps the events of one action in order
 		# Append-only rows written here alone, in the caller's transaction (no document hooks to run).
@@ -95,11 +99,11 @@ def record(events: list[Event], ticket: str | None = None, topic: str | None = N
 			        ticket, topic, event.actor, day, at, at, actor, actor)
 			.run()
 		)
-		add_to_totals(event.user, deltas(event), topic, day)
-	from peer_support.services import badges
-
-	for user in {event.user for event in events}:
-		badges.award(user, topic)
+		change = deltas(event)
+		after = add_to_totals(event.user, change, topic, day)
+		standings.setdefault(event.user, [after.minus(change), after])[1] = after
+	for user, (before, after) in standings.items():
+		badges.award_reached(user, topic, before, after)
 
 
 def topic_of(ticket: str | None) -> str | None:
@@ -131,21 +135,22 @@ def vote_points_today(user: str) -> int:
 	)
 
 
-def on_answer(answer) -> None:
-	ensure_profile(answer.author)
-	frappe.qb.update(Profile).set(Profile.answers, Profile.answers + 1).where(Profile.name == answer.author).run()
-	from peer_support.services import badges
+def on_answer(answer, topic: str | None) -> None:
+	"""Posting earns no points; it counts on the profile (and may reach the First Answer badge)."""
+	change = Totals(answers=1)
+	after = rules_engine.Standing(add_to_profile(answer.author, change))
+	badges.award_reached(answer.author, topic, after.minus(change), after)
 
-	badges.award(answer.author, topic_of(answer.ticket))
 
-
-def on_vote(answer, voter: str, old: int, new: int, old_points: int) -> int:
-	"""Record a vote change; returns what the new vote earned (stored on the vote row)."""
-	age = date_diff(nowdate(), get_field("User", voter, "creation"))
-	requester = get_field("HD Ticket", answer.ticket, "raised_by")
-	outcome = rules_engine.vote_events(rules(), answer.name, answer.author, voter, old, new, requester, age,
-	                                   vote_points_today(answer.author), old_points)
-	record(outcome.events, answer.ticket, topic_of(answer.ticket))
+def on_vote(answer, ticket, voter: str, old: int, new: int, old_points: int) -> int:
+	"""Record a vote change on `answer` of `ticket` (its row as read by the caller); returns what the
+	new vote earned (stored on the vote row). Reads only what the rules need for this vote."""
+	settings_rules = rules()
+	age = date_diff(nowdate(), get_field("User", voter, "creation")) if settings_rules.new_user_days else 10**6
+	earned_today = vote_points_today(answer.author) if new > 0 else 0  # the daily cap limits upvotes alone
+	outcome = rules_engine.vote_events(settings_rules, answer.name, answer.author, voter, old, new, ticket.raised_by,
+	                                   age, earned_today, old_points)
+	record(outcome.events, answer.ticket, ticket.ticket_type)
 	return outcome.new_vote_points
 
 
@@ -273,10 +278,11 @@ def period_keys(user: str, topic: str | None, day: date) -> list[tuple]:
 	return [(user, period, period_start(period, day), row_topic) for period in PERIODS for row_topic in {"", topic or ""}]
 
 
-def add_period_rows(user: str, change: Totals, topic: str | None, day: date) -> None:
+def add_period_rows(user: str, change: Totals, topic: str | None, day: date) -> Totals | None:
 	"""Add one event to the user's leaderboard rows (all time, this month, this week; all topics and
 	its topic) in one statement; rows are always written in the same order, so concurrent events
-	on one user wait for each other instead of deadlocking."""
+	on one user wait for each other instead of deadlocking. Returns the user's all-time counts in
+	`topic` after it (topic badges are defined on them), or None without a topic."""
 	now = now_datetime()
 	query = frappe.qb.into(Period).columns("name", "user", "period", "period_start", "topic", "points", *COUNTERS,
 	                                       "creation", "modified", "owner", "modified_by")
@@ -285,7 +291,9 @@ def add_period_rows(user: str, change: Totals, topic: str | None, day: date) -> 
 		                     change.helpful_votes, now, now, "Administrator", "Administrator")
 	for field in ("points", *COUNTERS):
 		query = query.on_duplicate_key_update(Period[field], Period[field] + Values(Period[field]))
-	query.run()
+	rows = run_returning(query, ["period", "topic", *COUNTERS])
+	in_topic = [row for row in rows if topic and row.period == "All" and row.topic == topic]
+	return Totals(**{field: int(in_topic[0][field] or 0) for field in COUNTERS}) if in_topic else None
 
 
 def chunks(items: list, size: int):

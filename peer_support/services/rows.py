@@ -6,6 +6,7 @@ never input, so the query builder reads them directly.
 """
 
 import frappe
+from frappe.query_builder.terms import NamedParameterWrapper
 
 
 def get_row(doctype: str, name_or_filters, fields: list[str], for_update: bool = False) -> frappe._dict | None:
@@ -23,6 +24,27 @@ def get_row(doctype: str, name_or_filters, fields: list[str], for_update: bool =
 def get_field(doctype: str, name, field: str):
 	row = get_row(doctype, name, [field])
 	return row[field] if row else None
+
+
+def full_names(users) -> dict[str, str]:
+	"""Full names of users, in one query."""
+	users = [user for user in set(users) if user]
+	if not users:
+		return {}
+	User = frappe.qb.DocType("User")
+	return dict(frappe.qb.from_(User).select(User.name, User.full_name).where(User.name.isin(users)).run())
+
+
+def run_returning(query, columns: list[str]) -> list[frappe._dict]:
+	"""Run an INSERT (an upsert too) and return the rows as written, through MariaDB's INSERT ... RETURNING.
+
+	After ON DUPLICATE KEY UPDATE, RETURNING gives the row as updated, so totals just incremented by
+	atomic SQL come back in the same statement instead of a second read.
+	"""
+	params = NamedParameterWrapper()
+	sql = query.get_sql(param_wrapper=params)
+	returning = ", ".join(f"`{column}`" for column in columns)  # this app's constants, never input
+	return frappe.db.sql(f"{sql} RETURNING {returning}", params.get_parameters(), as_dict=True)
 
 
 def insert_rows(doctype: str, columns: list[str], rows: list[tuple], chunk_size: int = 5000) -> None:

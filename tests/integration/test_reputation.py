@@ -5,9 +5,18 @@ import threading
 
 import frappe
 import pytest
-from helpers import as_user, ensure_ticket_type, make_user, notifications, shared_ticket, update_settings
+from helpers import (
+	as_user,
+	ensure_ticket_type,
+	make_customer,
+	make_user,
+	notifications,
+	shared_ticket,
+	update_settings,
+)
 
 from peer_support.api import answers, profiles
+from peer_support.services import badges as badge_service
 from peer_support.services import reputation, routing
 
 
@@ -125,6 +134,43 @@ def test_the_first_answer_badge_is_awarded_once(people, answered):
 	as_user(people.lottie, answers.create, answered.ticket, "<p>Or print from the web portal.</p>")
 	assert len(frappe.get_all("Peer Profile Badge", filters={"parent": people.lottie, "badge": "first_answer"})) == 1
 	assert "First Answer" in [b["title"] for b in as_user(people.lottie, profiles.get)["badges"]]
+
+
+def test_badges_are_awarded_by_the_event_that_reaches_them_and_swept_after_a_recompute(people):
+	"""The tenth helpful vote earns Helpful, not the ninth nor the eleventh; accepting the answer lifts
+	the topic score over 50 (Topic Expert in that topic); a badge the totals reached without an event
+	(here: its row deleted) comes back by the sweep that `peer-support-recompute` runs, once."""
+	run = frappe.generate_hash(length=6)
+	topic = ensure_ticket_type(f"Badges {run}")
+	acme = make_customer("Acme Test")
+	author = make_user(f"badge-author-{run}@acme.test", "Bea", acme)
+	voters = [make_user(f"badge-voter-{i}-{run}@acme.test", f"Voter {i}", acme) for i in range(11)]
+	ticket = shared_ticket(people, f"Badge story {run}: the card reader rejects my badge", ticket_type=topic)
+	answer = as_user(author, answers.create, ticket, "<p>Re-register the card at reception.</p>")["name"]
+
+	def held(badge: str) -> list[str]:
+		return frappe.get_all("Peer Profile Badge", filters={"parent": author, "badge": badge}, pluck="topic")
+
+	for voter in voters[:9]:
+		as_user(voter, answers.vote, answer, 1)
+	assert held("helpful") == []
+	as_user(voters[9], answers.vote, answer, 1)
+	assert held("helpful") == [""]
+	assert notifications(author, "You earned the badge Helpful")
+	as_user(voters[10], answers.vote, answer, 1)
+	assert held("helpful") == [""], "awarded once"
+
+	as_user(people.derek, answers.endorse, answer)  # topic score 2 x 11 + 20 = 42: not yet
+	assert held("topic_expert") == []
+	as_user(people.jeff, answers.accept, answer, "Clear guidance given")  # + 15 = 57
+	assert held("topic_expert") == [topic]
+
+	frappe.db.delete("Peer Profile Badge", {"parent": author, "badge": "helpful"})
+	assert (author, "helpful", "") in {(user, badge.name, t) for user, badge, t in badge_service.missing()}
+	assert badge_service.sweep(announce=False) >= 1
+	assert held("helpful") == [""]
+	assert author not in {user for user, _badge, _topic in badge_service.missing()}
+	assert reputation.differences() == {}
 
 
 def test_users_choose_their_involvement_and_topics(people):

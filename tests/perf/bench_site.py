@@ -187,8 +187,7 @@ class Names:
 
 def generate(tickets: int) -> dict:
 	"""The data set at `tickets` tickets; everything else scales with it (see BENCHMARK.md)."""
-	from peer_support.core.reputation import BADGES, badges_earned, topic_score
-	from peer_support.services import reputation
+	from peer_support.services import badges, reputation
 
 	overall = time.monotonic()
 	rng = random.Random(SEED)
@@ -402,24 +401,11 @@ def generate(tickets: int) -> dict:
 	assert differences == {}, f"{len(differences)} totals differ from the ledger"
 	log("differences() == {}: totals equal the ledger", started)
 
-	# Badges the history earned, so a measured vote awards only what it newly earns.
+	# Badges the history earned (what `badges.sweep` would award), in bulk and without announcing them.
 	started = time.monotonic()
-	badge_rows = []
 	now_ts = datetime.now()
-	profiles = frappe.db.sql("SELECT name, reputation, answers, accepted, endorsed, helpful_votes FROM `tabPeer Profile`",
-	                         as_dict=True)
-	for row in profiles:
-		for badge in badges_earned(dict(row), set()):
-			if badge.metric != "topic_score":
-				badge_rows.append((names(), row.name, "Peer Profile", "badges", 0, badge.name, badge.title, "", now_ts,
-				                   now_ts, now_ts, "Administrator", "Administrator"))
-	expert = next(b for b in BADGES if b.metric == "topic_score")
-	for user, topic, accepted, endorsed, helpful in frappe.db.sql(
-		"SELECT user, topic, accepted, endorsed, helpful_votes FROM `tabPeer Reputation Period` "
-		"WHERE period = 'All' AND topic != ''"):
-		if topic_score(accepted, endorsed, helpful) >= expert.threshold:
-			badge_rows.append((names(), user, "Peer Profile", "badges", 0, expert.name, expert.title, topic, now_ts,
-			                   now_ts, now_ts, "Administrator", "Administrator"))
+	badge_rows = [(names(), user, "Peer Profile", "badges", 0, badge.name, badge.title, topic, now_ts, now_ts, now_ts,
+	               "Administrator", "Administrator") for user, badge, topic in badges.missing()]
 	insert_rows("Peer Profile Badge", ["name", "parent", "parenttype", "parentfield", "idx", "badge", "title", "topic",
 	                                   "awarded_on", "creation", "modified", "owner", "modified_by"], badge_rows)
 	log(f"badges: {len(badge_rows)} awarded by the history", started)
