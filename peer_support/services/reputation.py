@@ -286,9 +286,11 @@ def add_period_rows(user: str, change: Totals, topic: str | None, day: date) -> 
 	now = now_datetime()
 	query = frappe.qb.into(Period).columns("name", "user", "period", "period_start", "topic", "points", *COUNTERS,
 	                                       "creation", "modified", "owner", "modified_by")
-	for key in sorted(period_keys(user, topic, day), key=lambda key: period_name(*key)):
-		query = query.insert(period_name(*key), *key, change.reputation, change.accepted, change.endorsed,
-		                     change.helpful_votes, now, now, "Administrator", "Administrator")
+	query = query.insert(*(
+		(period_name(*key), *key, change.reputation, change.accepted, change.endorsed, change.helpful_votes, now, now,
+		 "Administrator", "Administrator")
+		for key in sorted(period_keys(user, topic, day), key=lambda key: period_name(*key))
+	))
 	for field in ("points", *COUNTERS):
 		query = query.on_duplicate_key_update(Period[field], Period[field] + Values(Period[field]))
 	rows = run_returning(query, ["period", "topic", *COUNTERS])
