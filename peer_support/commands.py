@@ -10,6 +10,7 @@ def recompute(context):
 	"""Rebuild reputation totals and leaderboards from the ledger, report differences, award badges reached."""
 	import frappe
 
+	from peer_support.api.profiles import forget_colleague_boards
 	from peer_support.services import badges, reputation
 
 	site = get_site(context)
@@ -31,6 +32,7 @@ def recompute(context):
 		click.echo(f"{len(found)} difference(s) found and corrected.")
 		awarded = badges.sweep()
 		frappe.db.commit()
+		forget_colleague_boards()
 		click.echo(f"{awarded} badge(s) the totals had reached were awarded.")
 	finally:
 		frappe.destroy()

@@ -67,5 +67,25 @@ def may_answer(viewer: Viewer, ticket: TicketAccess, audience: str) -> bool:
 	return may_read_community(viewer, ticket, audience)
 
 
+def colleagues_scope(viewer: Viewer, audience: str) -> frozenset[str] | None:
+	"""Whose names and reputation the viewer may see (leaderboards, profiles): None for everyone, else
+	the people of these customers. Agents and, with the audience "all portal users", everyone see
+	everyone; with "same customer" a portal user sees the colleagues of their own customers, the
+	audience of their questions and answers (without a customer: nobody but themselves)."""
+	if viewer.is_agent or audience == ALL_PORTAL_USERS:
+		return None
+	return viewer.customers
+
+
+def may_see_profile(viewer: Viewer, user: str, customers_of_user: frozenset[str], audience: str) -> bool:
+	"""May the viewer see `user`'s public profile (name, reputation, badges)?"""
+	if viewer.is_guest:
+		return False
+	if viewer.user == user:
+		return True
+	scope = colleagues_scope(viewer, audience)
+	return scope is None or bool(scope & customers_of_user)
+
+
 def requester_display_name(full_name: str | None, anonymise: bool) -> str:
 	return ANONYMOUS_REQUESTER if anonymise or not full_name else full_name

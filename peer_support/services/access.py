@@ -23,23 +23,37 @@ def is_agent(user: str) -> bool:
 	return bool(get_row("HD Agent", {"user": user, "is_active": 1}, ["name"]))
 
 
-def customers_of(user: str) -> frozenset[str]:
-	"""HD Customers linked to the user's contacts (Helpdesk's model of an organisation)."""
+def contact_links():
+	"""Contacts joined to their HD Customer links: Helpdesk's model of who works for which organisation.
+	Returns the query and its two tables, for the caller's select and filters."""
 	Contact = DocType("Contact")
 	Link = DocType("Dynamic Link")
-	rows = (
+	query = (
 		frappe.qb.from_(Link)
 		.join(Contact)
 		.on(Link.parent == Contact.name)
-		.select(Link.link_name)
 		.where(Link.parenttype == "Contact")
 		.where(Link.parentfield == "links")
 		.where(Link.link_doctype == "HD Customer")
-		.where((Contact.user == user) | (Contact.email_id == user))
-		.distinct()
-		.run(pluck=True)
 	)
+	return query, Link, Contact
+
+
+def customers_of(user: str) -> frozenset[str]:
+	"""HD Customers linked to the user's contacts."""
+	query, Link, Contact = contact_links()
+	rows = query.select(Link.link_name).where((Contact.user == user) | (Contact.email_id == user)).distinct().run(
+		pluck=True)
 	return frozenset(rows)
+
+
+def people_of(customers):
+	"""A subquery (for `isin`) of the users who are contacts of these customers: their portal users.
+
+	By the contact's user (Frappe sets it when a user has the contact's e-mail address), which is
+	indexed; customers_of also matches a contact by e-mail, for the viewer's own access."""
+	query, Link, Contact = contact_links()
+	return query.select(Contact.user).where(Link.link_name.isin(list(customers))).where(Contact.user.isnotnull())
 
 
 def viewer(user: str | None = None) -> Viewer:

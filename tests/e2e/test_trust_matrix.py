@@ -71,7 +71,7 @@ step                      guest outsider colleague author requester agent admin
 tickets.feedback_options   3     2        2         2      2         2     2
 community.options          3     2        2         2      2         2     2
 profiles.get               3     2        2         2      2         2     2
-profiles.get.author        3     2        2         2      2         2     2
+profiles.get.author        3     4        2         2      2         2     2
 profiles.update            3     2        2         2      2         2     2
 profiles.leaderboard       3     2        2         2      2         2     2
 """

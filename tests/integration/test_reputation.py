@@ -26,6 +26,12 @@ def no_daily_cap():
 	update_settings(daily_vote_cap=10**6)
 
 
+@pytest.fixture(autouse=True)
+def fresh_boards():
+	"""Colleagues' boards are cached for a minute; these tests read boards they have just changed."""
+	profiles.forget_colleague_boards()
+
+
 @pytest.fixture
 def answered(people):
 	ensure_ticket_type("Printers")
@@ -87,6 +93,29 @@ def test_totals_counts_and_leaderboards_follow_the_ledger(people, answered):
 		assert not any("@" in str(value) for row in board + overall for value in row.values()), "no email addresses"
 	with pytest.raises(frappe.ValidationError):
 		as_user(people.max, profiles.leaderboard, "decade")
+
+
+def test_leaderboards_and_profiles_show_only_the_audience(people, answered):
+	"""With the audience "same customer", Olga (Globex) sees neither Acme's people on the leaderboards
+	nor their profiles (404, as for nobody); agents see everyone; with "all portal users", so does Olga."""
+	as_user(people.mia, answers.vote, answered.answer, 1)  # Lottie (Acme) has points in Printers
+
+	def names(user: str, topic: str | None = "Printers") -> set[str]:
+		profiles.forget_colleague_boards()
+		return {row["full_name"] for row in as_user(user, profiles.leaderboard, "all", topic, 100)}
+
+	assert "Lottie" in names(people.max) and "Lottie" in names(people.derek)
+	acme_people = {"Jeff", "Lottie", "Mia", "Max"}
+	assert names(people.olga).isdisjoint(acme_people) and names(people.olga, None).isdisjoint(acme_people)
+	assert as_user(people.max, profiles.get, people.lottie)["full_name"] == "Lottie"
+	assert as_user(people.derek, profiles.get, people.lottie)["full_name"] == "Lottie"
+	with pytest.raises(frappe.DoesNotExistError, match="Profile not found"):
+		as_user(people.olga, profiles.get, people.lottie)
+	assert as_user(people.olga, profiles.get)["is_me"], "one's own profile, always"
+
+	update_settings(audience="All Portal Users")
+	assert "Lottie" in names(people.olga)
+	assert as_user(people.olga, profiles.get, people.lottie)["full_name"] == "Lottie"
 
 
 def test_the_daily_cap_limits_points_from_votes(people, answered):

@@ -8,9 +8,11 @@ from peer_support.core.audience import (
 	SAME_CUSTOMER,
 	TicketAccess,
 	Viewer,
+	colleagues_scope,
 	may_answer,
 	may_read_community,
 	may_read_through_helpdesk,
+	may_see_profile,
 	requester_display_name,
 )
 
@@ -80,3 +82,19 @@ def test_requester_name_is_anonymised_on_request():
 	assert requester_display_name("Jeff Jones", False) == "Jeff Jones"
 	assert requester_display_name("Jeff Jones", True) == ANONYMOUS_REQUESTER
 	assert requester_display_name(None, False) == ANONYMOUS_REQUESTER
+
+
+def test_names_and_reputation_are_seen_within_the_audience_only():
+	assert colleagues_scope(LOTTIE, SAME_CUSTOMER) == frozenset({"Acme"})
+	assert colleagues_scope(LONER, SAME_CUSTOMER) == frozenset(), "no customer: nobody but oneself"
+	assert colleagues_scope(LOTTIE, ALL_PORTAL_USERS) is None
+	assert colleagues_scope(AGENT, SAME_CUSTOMER) is None
+	acme, globex = frozenset({"Acme"}), frozenset({"Globex"})
+	assert may_see_profile(LOTTIE, JEFF.user, acme, SAME_CUSTOMER)
+	assert not may_see_profile(OUTSIDER, JEFF.user, acme, SAME_CUSTOMER)
+	assert may_see_profile(OUTSIDER, JEFF.user, acme, ALL_PORTAL_USERS)
+	assert may_see_profile(OUTSIDER, OUTSIDER.user, globex, SAME_CUSTOMER), "one's own profile"
+	assert may_see_profile(LONER, LONER.user, frozenset(), SAME_CUSTOMER)
+	assert not may_see_profile(LONER, JEFF.user, acme, SAME_CUSTOMER)
+	assert may_see_profile(AGENT, OUTSIDER.user, globex, SAME_CUSTOMER)
+	assert not may_see_profile(GUEST, JEFF.user, acme, ALL_PORTAL_USERS)
