@@ -30,7 +30,7 @@ from peer_support.peer_support.doctype.peer_support_settings.peer_support_settin
 from peer_support.services import notify, reputation
 from peer_support.services.access import ticket_access, viewer
 from peer_support.services.guard import peer_writes
-from peer_support.services.rows import full_names, get_field, get_row
+from peer_support.services.rows import full_names, get_field, get_row, insert_row, param, statement
 from peer_support.services.ticket_status import is_done, reopen_status, resolved_status
 
 ANSWER_FIELDS = ["name", "ticket", "author", "body", "score", "accepted", "endorsed_by", "hidden", "hidden_reason",
@@ -215,14 +215,10 @@ def vote(answer: str | None = None, value: int | None = None) -> dict:
 		try:
 			# Checked above: a colleague in the audience, not the author or requester. The unique
 			# (answer, voter) key refuses a concurrent second vote of the same colleague.
-			(
-				frappe.qb.into(Vote)
-				.columns("name", "answer", "voter", "ticket", "value", "points", "creation", "modified", "owner",
-				         "modified_by")
-				.insert(frappe.generate_hash(length=12), ctx.answer.name, ctx.me.user, ctx.ticket.name, value, points,
-				        now, now, ctx.me.user, ctx.me.user)
-				.run()
-			)
+			insert_row("Peer Answer Vote", {
+				"name": frappe.generate_hash(length=12), "answer": ctx.answer.name, "voter": ctx.me.user,
+				"ticket": str(ctx.ticket.name), "value": value, "points": points, "creation": now, "modified": now,
+				"owner": ctx.me.user, "modified_by": ctx.me.user})
 		except Exception as error:
 			if not frappe.db.is_duplicate_entry(error):
 				raise
@@ -231,13 +227,22 @@ def vote(answer: str | None = None, value: int | None = None) -> dict:
 		frappe.qb.from_(Vote).delete().where(Vote.name == existing.name).run()
 	else:
 		frappe.qb.update(Vote).set(Vote.value, value).set(Vote.points, points).where(Vote.name == existing.name).run()
-	Answer = DocType("Peer Answer")
-	# Atomic in SQL, so concurrent votes on one answer add up instead of overwriting each other.
-	frappe.qb.update(Answer).set(Answer.score, Answer.score + (value - old)).where(Answer.name == ctx.answer.name).run()
+	add_to_score(ctx.answer.name, value - old)
 	# The answer's row stays locked until commit, so the score read with the lock plus this change is its score.
 	result = projection(ctx, frappe._dict(ctx.answer, score=(ctx.answer.score or 0) + value - old))
 	result["my_vote"] = value
 	return result
+
+
+def add_to_score(answer: str, change: int) -> None:
+	"""Atomic in SQL, so concurrent votes on one answer add up instead of overwriting each other."""
+
+	def build():
+		Answer = DocType("Peer Answer")
+		return frappe.qb.update(Answer).set(Answer.score, Answer.score + param("change")).where(
+			Answer.name == param("answer"))
+
+	frappe.db.sql(statement(("add to score",), build), {"answer": answer, "change": change})
 
 
 @frappe.whitelist(methods=["POST"])

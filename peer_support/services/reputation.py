@@ -8,6 +8,7 @@ concurrent events never overwrite each other. `recompute` proves it.
 
 import hashlib
 from collections import defaultdict
+from dataclasses import asdict
 from datetime import date, timedelta
 
 import frappe
@@ -21,7 +22,7 @@ from peer_support.core import reputation as rules_engine
 from peer_support.core.reputation import Event, Totals
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services import badges
-from peer_support.services.rows import get_field, insert_rows, run_returning
+from peer_support.services.rows import get_field, insert_row, insert_rows, param, returning, statement
 
 Ledger = Base.DocType("Peer Reputation Event")
 Profile = Base.DocType("Peer Profile")
@@ -46,25 +47,26 @@ def period_name(user: str, period: str, start: date, topic: str) -> str:
 	return hashlib.sha1(f"{user}\n{period}\n{start}\n{topic}".encode()).hexdigest()[:20]
 
 
-def full_name_of(user: str):
-	"""The user's full name as an SQL subquery, so a profile made by an upsert needs no read before it."""
-	return Coalesce(frappe.qb.from_(User).select(User.full_name).where(User.name == user), user)
-
-
 def add_to_profile(user: str, change: Totals) -> Totals:
 	"""Add `change` to the user's Peer Profile, made on their first event, in one upsert (a duplicate
 	key is safe under concurrency); returns the profile's totals after it."""
-	now = now_datetime()
-	query = (
-		frappe.qb.into(Profile)
-		.columns("name", "user", "full_name", "involvement", "reputation", "answers", *COUNTERS, "creation", "modified",
-		         "owner", "modified_by")
-		.insert(user, user, full_name_of(user), "Off", change.reputation, change.answers, change.accepted,
-		        change.endorsed, change.helpful_votes, now, now, "Administrator", "Administrator")
-	)
-	for field in ("reputation", "answers", *COUNTERS):
-		query = query.on_duplicate_key_update(Profile[field], Profile[field] + Values(Profile[field]))
-	(row,) = run_returning(query, list(TOTALS))
+
+	def build():
+		# the full name comes from User in the same statement, so making a profile needs no read before it
+		full_name = Coalesce(frappe.qb.from_(User).select(User.full_name).where(User.name == param("user")),
+		                     param("user"))
+		query = (
+			frappe.qb.into(Profile)
+			.columns("name", "user", "full_name", "involvement", *TOTALS, "creation", "modified", "owner", "modified_by")
+			.insert(param("user"), param("user"), full_name, "Off", *(param(field) for field in TOTALS), param("now"),
+			        param("now"), "Administrator", "Administrator")
+		)
+		for field in TOTALS:
+			query = query.on_duplicate_key_update(Profile[field], Profile[field] + Values(Profile[field]))
+		return query
+
+	(row,) = frappe.db.sql(returning(statement(("profile upsert",), build), TOTALS),
+	                       {"user": user, "now": now_datetime(), **asdict(change)}, as_dict=True)
 	return Totals(**{field: int(row[field] or 0) for field in TOTALS})
 
 
@@ -91,14 +93,10 @@ def record(events: list[Event], ticket: str | None = None, topic: str | None = N
 	for step, event in enumerate(events):
 		at = now + timedelta(microseconds=step)  # the ledger keeps the events of one action in order
 		# Append-only rows written here alone, in the caller's transaction (no document hooks to run).
-		(
-			frappe.qb.into(Ledger)
-			.columns("name", "user", "points", "reason", "answer", "ticket", "topic", "actor", "event_date",
-			         "creation", "modified", "owner", "modified_by")
-			.insert(frappe.generate_hash(length=12), event.user, event.points, event.reason, event.reference or None,
-			        ticket, topic, event.actor, day, at, at, actor, actor)
-			.run()
-		)
+		insert_row("Peer Reputation Event", {
+			"name": frappe.generate_hash(length=12), "user": event.user, "points": event.points, "reason": event.reason,
+			"answer": event.reference or None, "ticket": ticket, "topic": topic, "actor": event.actor,
+			"event_date": day, "creation": at, "modified": at, "owner": actor, "modified_by": actor})
 		change = deltas(event)
 		after = add_to_totals(event.user, change, topic, day)
 		standings.setdefault(event.user, [after.minus(change), after])[1] = after
@@ -123,16 +121,18 @@ def ledger_sum(answer: str, user: str, reasons: tuple[str, ...] | None = None) -
 
 def vote_points_today(user: str) -> int:
 	"""Positive points the user earned from votes today (the daily cap counts them)."""
-	return int(
-		frappe.qb.from_(Ledger)
-		.select(Sum(Ledger.points))
-		.where(Ledger.user == user)
-		.where(Ledger.event_date == nowdate())
-		.where(Ledger.reason == rules_engine.UPVOTE)
-		.where(Ledger.points > 0)
-		.run()[0][0]
-		or 0
-	)
+
+	def build():
+		return (
+			frappe.qb.from_(Ledger)
+			.select(Sum(Ledger.points))
+			.where(Ledger.user == param("user"))
+			.where(Ledger.event_date == param("day"))
+			.where(Ledger.reason == rules_engine.UPVOTE)
+			.where(Ledger.points > 0)
+		)
+
+	return int(frappe.db.sql(statement(("vote points today",), build), {"user": user, "day": nowdate()})[0][0] or 0)
 
 
 def on_answer(answer, topic: str | None) -> None:
@@ -283,17 +283,26 @@ def add_period_rows(user: str, change: Totals, topic: str | None, day: date) -> 
 	its topic) in one statement; rows are always written in the same order, so concurrent events
 	on one user wait for each other instead of deadlocking. Returns the user's all-time counts in
 	`topic` after it (topic badges are defined on them), or None without a topic."""
-	now = now_datetime()
-	query = frappe.qb.into(Period).columns("name", "user", "period", "period_start", "topic", "points", *COUNTERS,
-	                                       "creation", "modified", "owner", "modified_by")
-	query = query.insert(*(
-		(period_name(*key), *key, change.reputation, change.accepted, change.endorsed, change.helpful_votes, now, now,
-		 "Administrator", "Administrator")
-		for key in sorted(period_keys(user, topic, day), key=lambda key: period_name(*key))
-	))
-	for field in ("points", *COUNTERS):
-		query = query.on_duplicate_key_update(Period[field], Period[field] + Values(Period[field]))
-	rows = run_returning(query, ["period", "topic", *COUNTERS])
+	keys = sorted(period_keys(user, topic, day), key=lambda key: period_name(*key))
+
+	def build():
+		query = frappe.qb.into(Period).columns("name", "user", "period", "period_start", "topic", "points", *COUNTERS,
+		                                       "creation", "modified", "owner", "modified_by")
+		query = query.insert(*(
+			(param(f"name{i}"), param("user"), param(f"period{i}"), param(f"start{i}"), param(f"topic{i}"),
+			 param("reputation"), *(param(field) for field in COUNTERS), param("now"), param("now"), "Administrator",
+			 "Administrator")
+			for i in range(len(keys))
+		))
+		for field in ("points", *COUNTERS):
+			query = query.on_duplicate_key_update(Period[field], Period[field] + Values(Period[field]))
+		return query
+
+	values = {"user": user, "now": now_datetime(), **asdict(change)}
+	for i, key in enumerate(keys):
+		values |= {f"name{i}": period_name(*key), f"period{i}": key[1], f"start{i}": key[2], f"topic{i}": key[3]}
+	rows = frappe.db.sql(returning(statement(("period upsert", len(keys)), build), ["period", "topic", *COUNTERS]),
+	                     values, as_dict=True)
 	in_topic = [row for row in rows if topic and row.period == "All" and row.topic == topic]
 	return Totals(**{field: int(in_topic[0][field] or 0) for field in COUNTERS}) if in_topic else None
 
