@@ -574,6 +574,7 @@ def run_rounds(probes: list[Probe], calls: int, mode: str) -> list[dict]:
 def measure_in_process(state: dict, calls: int) -> list[dict]:
 	"""Function calls as the user (frappe.set_user before each, which also empties the request cache)."""
 	from peer_support.api import answers
+	from peer_support.api.profiles import leaderboard as profiles_leaderboard
 
 	probes = []
 	for name, user, method, kwargs in reads(state):
@@ -583,6 +584,14 @@ def measure_in_process(state: dict, calls: int) -> list[dict]:
 			variants = [{k: v for k, v in kwargs.items() if k != "page_length_count"}]
 		probes.append(Probe(name, lambda i, fn=fn, variants=variants: fn(**variants[i % len(variants)]),
 		                    lambda i, user=user: frappe.set_user(user)))
+	# A portal user's leaderboard is their colleagues' board, cached for a minute (api.profiles): the
+	# reads above are what users get on most calls; these time the build that a cache miss costs.
+	from peer_support.api.profiles import forget_colleague_boards
+
+	for name, user in (("leaderboard all time, built (no cache)", state["reader"]),
+	                   ("leaderboard all time, built (no cache), small customer", state["small_customer_reader"])):
+		probes.append(Probe(name, lambda i: profiles_leaderboard("all"),
+		                    lambda i, user=user: (forget_colleague_boards(), frappe.set_user(user))))
 	voters, targets, run = state["voters"][:20], state["vote_answers"][:calls], state.get("runs", 0)
 	# Votes cannot be warmed up by voting (each (voter, answer) pair votes once), but a voter votes on
 	# the community page, which they have opened (as the HTTP voters have, for its CSRF token), and
