@@ -128,12 +128,15 @@ def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched(
 def test_recompute_command_finds_no_difference_and_corrects_a_tampered_total(people):
 	from peer_support.services import reputation
 
-	reputation.record([reputation.Event(people.lottie, 10, "Upvote", "", people.mia)])
+	reputation.record([reputation.Event(people.lottie, 10, "Upvote", "", people.mia)] * 10)  # reaches "Helpful"
 	frappe.db.commit()
 	output = bench("peer-support-recompute")
 	assert "0 difference(s)" in output, output
 	frappe.db.set_value("Peer Profile", people.lottie, "reputation", 999)
+	frappe.db.delete("Peer Profile Badge", {"parent": people.lottie, "badge": "helpful"})  # as if never awarded
 	frappe.db.commit()
 	output = bench("peer-support-recompute")
 	assert f"{people.lottie}: stored 999" in output and "1 difference(s)" in output
+	assert "1 badge(s) the totals had reached were awarded." in output, output
+	assert frappe.db.exists("Peer Profile Badge", {"parent": people.lottie, "badge": "helpful"})
 	assert reputation.differences() == {}
