@@ -12,6 +12,8 @@ import click
 import frappe
 from frappe.query_builder import DocType
 
+from peer_support import host
+
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "demo.json"
 PEER_TABLES_BY_USER = {  # this app's records a demo person made or received
 	"Peer Answer Vote": "voter", "Peer Answer Flag": "flagged_by", "Peer Ticket Affected": "user",
@@ -57,6 +59,10 @@ def load(echo=click.echo) -> dict:
 	with click.progressbar(data["people"], label="people") as people:
 		for person in people:
 			make_person(data, person)
+	if not frappe.db.exists("HD Team", data["team"]):
+		# After the people: Helpdesk v1.2x requires a team's users, the demo's agents.
+		agents = [email(data, p["key"]) for p in data["people"] if p["kind"] == "agent"]
+		note("team", "HD Team", frappe.get_doc(host.team_record(data["team"], agents)).insert(ignore_permissions=True).name)
 	for ticket in data["tickets"]:
 		make_ticket(data, ticket)
 	echo(f"tickets: {len(data['tickets'])}")
@@ -73,9 +79,6 @@ def load(echo=click.echo) -> dict:
 def masters(data: dict) -> None:
 	if not made("customer") and not frappe.db.exists("HD Customer", data["customer"]):
 		note("customer", "HD Customer", frappe.get_doc({"doctype": "HD Customer", "customer_name": data["customer"]}).insert(
-			ignore_permissions=True).name)
-	if not frappe.db.exists("HD Team", data["team"]):
-		note("team", "HD Team", frappe.get_doc({"doctype": "HD Team", "team_name": data["team"]}).insert(
 			ignore_permissions=True).name)
 	for ticket_type in data["ticket_types"]:
 		if not frappe.db.exists("HD Ticket Type", ticket_type):
@@ -102,16 +105,17 @@ def make_person(data: dict, person: dict) -> None:
 	                "user_type": "System User" if agent else "Website User"}).insert(ignore_permissions=True)
 	note(f"user:{person['key']}", "User", user)
 	if agent:
-		note(f"agent:{person['key']}", "HD Agent", frappe.get_doc(
-			{"doctype": "HD Agent", "user": user, "agent_name": f"{person['first_name']} {person['last_name']}"}).insert(
-			ignore_permissions=True).name)
+		agent_name = f"{person['first_name']} {person['last_name']}"
+		note(f"agent:{person['key']}", "HD Agent",
+		     frappe.get_doc(host.agent_record(user, agent_name)).insert(ignore_permissions=True).name)
 		return
 	contact_name = frappe.db.get_value("Contact", {"email_id": user})
 	contact = frappe.get_doc("Contact", contact_name) if contact_name else frappe.get_doc(
 		{"doctype": "Contact", "first_name": person["first_name"], "last_name": person["last_name"],
 		 "email_ids": [{"email_id": user, "is_primary": 1}]})
-	contact.append("links", {"link_doctype": "HD Customer", "link_name": data["customer"]})
 	contact.save(ignore_permissions=True)
+	host.add_contact_to_customer(contact.name, data["customer"])
+	host.grant_portal_roles(user)
 	note(f"contact:{person['key']}", "Contact", contact.name)
 	if person.get("involvement") and person["involvement"] != "Off" or person.get("topics"):
 		as_user(user, profiles.update, person.get("involvement"), person.get("topics") or [])
@@ -185,6 +189,8 @@ def remove(echo=click.echo) -> dict:
 	# Frappe makes a contact for every new user, agents included: those are the demo's too.
 	by_type["Contact"] = sorted(set(by_type.get("Contact", [])) | set(
 		frappe.get_all("Contact", filters={"email_id": ["in", users or [""]]}, pluck="name")))
+	for contact in by_type["Contact"]:
+		host.remove_contact_from_customers(contact)
 	order = ["HD Article", "HD Ticket", "HD Agent", "Contact", "User", "HD Team", "HD Customer", "HD Ticket Type"]
 	for doctype in order:
 		names = by_type.get(doctype, [])

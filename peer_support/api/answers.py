@@ -14,7 +14,8 @@ from frappe.rate_limiter import rate_limit
 from frappe.utils import cint, now_datetime
 from frappe.utils.html_utils import sanitize_html
 
-from peer_support.api.tickets import answer_projection, get_ticket_or_404, log_activity
+from peer_support import host
+from peer_support.api.tickets import answer_projection, get_ticket_or_404
 from peer_support.core.answers import (
 	MAX_BODY_CHARS,
 	BodyProblem,
@@ -26,12 +27,12 @@ from peer_support.core.answers import (
 )
 from peer_support.core.audience import is_requester, may_answer, may_read_community
 from peer_support.core.reputation import VoteRefusal, vote_refusal
+from peer_support.host import is_done, log_activity
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services import notify, reputation
 from peer_support.services.access import ticket_access, viewer
 from peer_support.services.guard import peer_writes
 from peer_support.services.rows import full_names, get_field, get_row, insert_row, param, statement
-from peer_support.services.ticket_status import is_done, reopen_status, resolved_status
 
 ANSWER_FIELDS = ["name", "ticket", "author", "body", "score", "accepted", "endorsed_by", "hidden", "hidden_reason",
                  "flags_count", "kb_article", "resolved_ticket", "creation", "modified"]
@@ -260,7 +261,7 @@ def accept(answer: str | None = None, feedback: str | None = None) -> dict:
 		frappe.throw(_("This answer is hidden by the service desk and cannot be accepted."))
 	if ctx.answer.accepted:
 		return projection(ctx)
-	if feedback and not frappe.db.exists("HD Ticket Feedback Option", feedback):
+	if feedback and not host.feedback_option_exists(feedback):
 		not_found(_("Feedback option"), feedback)
 
 	ticket = frappe.get_doc("HD Ticket", ctx.ticket.name)
@@ -270,9 +271,7 @@ def accept(answer: str | None = None, feedback: str | None = None) -> dict:
 	ticket.peer_resolved = 1
 	resolve = get_settings().on_accept == RESOLVE and not is_done(ticket)
 	if resolve:
-		ticket.status = resolved_status()
-		if feedback:
-			ticket.feedback = feedback
+		host.resolve(ticket, feedback)
 	# Checked above: the requester. Helpdesk's own validation (feedback, closed or rated tickets) and its
 	# SLA engine run in this save, as when the requester resolves the ticket in Helpdesk's portal.
 	with peer_writes():
@@ -316,7 +315,7 @@ def unaccept(answer: str | None = None) -> dict:
 	ticket.peer_accepted_answer = None
 	ticket.peer_resolved = 0
 	if ctx.answer.resolved_ticket and is_done(ticket):
-		ticket.status = reopen_status(ticket)  # only a ticket this app resolved; the service desk's stay resolved
+		host.reopen(ticket)  # only a ticket this app resolved; the service desk's stay resolved
 	# Checked above: the requester or an agent; Helpdesk refuses a portal user reopening a closed or
 	# rated ticket ("Closed or rated tickets cannot be updated by non-agents"), and so does this.
 	with peer_writes():

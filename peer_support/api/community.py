@@ -12,11 +12,11 @@ from frappe.utils import pretty_date
 from pypika.terms import Criterion
 from pypika.utils import format_alias_sql
 
+from peer_support import host
 from peer_support.core.audience import ALL_PORTAL_USERS, may_read_community
 from peer_support.core.visibility import COMMUNITY
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services.access import ticket_access, viewer
-from peer_support.services.ticket_status import DONE_STATUSES
 from peer_support.services.visibility import sharing_decision
 
 FILTERS = ("newest", "unanswered", "my_topics", "most_affected", "mine")
@@ -87,7 +87,7 @@ def feed(filter: str = "newest", search: str | None = None, page: int = 1, page_
 		query = query.where(Ticket.subject.like(f"%{word}%"))
 	if filter == "unanswered":
 		query = query.where(Ticket.peer_status.isin(["None", ""]) | Ticket.peer_status.isnull())
-		query = query.where(Ticket.status.notin(list(DONE_STATUSES)))
+		query = query.where(Ticket.status.notin(list(host.done_statuses())))
 	elif filter == "my_topics":
 		topics = frappe.get_all("Peer Profile Topic", filters={"parent": me.user, "parenttype": "Peer Profile"},
 		                        pluck="topic")
@@ -265,7 +265,7 @@ def similar_articles(words: list[str]) -> list[dict]:
 	)
 	ranked = sorted(rows, key=lambda row: -sum(word in (row.title or "").lower() for word in words))[:5]
 	return [{"name": r.name, "title": r.title, "excerpt": excerpt(r.content),
-	         "route": f"/helpdesk/kb-public/articles/{r.name}"} for r in ranked]
+	         "route": host.public_article_route(r.name)} for r in ranked]
 
 
 def excerpt(html: str | None, length: int = 240) -> str:

@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html
 
+from peer_support import host
 from peer_support.api.answers import load, require_agent
 from peer_support.core import reputation as rules_engine
 from peer_support.services import notify, reputation
@@ -40,27 +41,17 @@ def promote(answer: str | None = None, category: str | None = None, title: str |
 		frappe.throw(_("Category {0} not found").format(frappe.bold(category)), frappe.DoesNotExistError)
 
 	author_name = get_field("User", ctx.answer.author, "full_name") or _("a colleague")
-	article = frappe.get_doc(
-		{
-			"doctype": "HD Article",
-			"title": (title or "").strip() or ctx.ticket.subject,
-			"category": category,
-			"status": "Draft",
-			"author": ctx.me.user,
-			"content": article_content(ctx, author_name),
-		}
-	)
+	article = frappe.get_doc(host.article_draft(
+		(title or "").strip() or ctx.ticket.subject, article_content(ctx, author_name), category, ctx.me.user))
 	article.insert()  # as the agent, with Helpdesk's own permissions on HD Article
 	frappe.db.set_value("Peer Answer", ctx.answer.name, "kb_article", article.name)
 	reputation.record(rules_engine.promote_events(reputation.rules(), ctx.answer.name, ctx.answer.author, ctx.me.user),
 	                  ctx.ticket.name, ctx.ticket.ticket_type)
-	from peer_support.api.tickets import log_activity
-
-	log_activity(ctx.ticket.name, _("made the peer answer from {0} a knowledge-base draft: {1}").format(
+	host.log_activity(ctx.ticket.name, _("made the peer answer from {0} a knowledge-base draft: {1}").format(
 		author_name, article.title))
 	notify.answer_event(ctx.answer, _("Your answer on ticket #{0} is becoming a knowledge-base article").format(
 		ctx.ticket.name))
-	return {"name": article.name, "title": article.title, "route": f"/helpdesk/kb/articles/{article.name}"}
+	return {"name": article.name, "title": article.title, "route": host.agent_article_route(article.name)}
 
 
 def article_content(ctx, author_name: str) -> str:
@@ -70,5 +61,5 @@ def article_content(ctx, author_name: str) -> str:
 		f"<h3>{escape_html(_('The question'))}</h3>{ctx.ticket.description or ''}"
 		f"<h3>{escape_html(_('What worked'))}</h3>{ctx.answer.body or ''}"
 		f"<p><em>{escape_html(_('Answer by {0}, a colleague{1}. From ticket').format(author_name, verified))} "
-		f'<a href="/helpdesk/tickets/{ctx.ticket.name}">#{ctx.ticket.name}</a>.</em></p>'
+		f'<a href="{host.agent_ticket_route(ctx.ticket.name)}">#{ctx.ticket.name}</a>.</em></p>'
 	)

@@ -12,8 +12,9 @@ from frappe.utils import getdate, nowdate
 
 from peer_support.core.audience import colleagues_scope, may_see_profile
 from peer_support.core.reputation import INVOLVEMENTS
+from peer_support.host import customers_of, people_of
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services.access import customers_of, people_of, viewer
+from peer_support.services.access import viewer
 from peer_support.services.reputation import ensure_profile, period_start
 from peer_support.services.rows import full_names
 

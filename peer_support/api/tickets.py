@@ -12,6 +12,8 @@ from frappe.utils.html_utils import sanitize_html
 from peer_support.core.audience import is_requester, may_read_community, requester_display_name
 from peer_support.core.ranking import RankedAnswer, rank
 from peer_support.core.visibility import VISIBILITIES
+from peer_support.host import feedback_options as host_feedback_options
+from peer_support.host import log_activity
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services.access import ticket_access, viewer
 from peer_support.services.rows import full_names, get_field, get_row
@@ -211,13 +213,6 @@ def feedback_options() -> list[dict]:
 	"""Helpdesk's feedback options, which a requester picks when accepting resolves their ticket."""
 	if frappe.session.user == "Guest":
 		frappe.throw(_("Log in to continue."), frappe.PermissionError)
-	# Helpdesk's own option list; portal users may not read the doctype itself, and it holds nothing private.
-	return frappe.get_all("HD Ticket Feedback Option", fields=["name", "label", "rating"], order_by="rating desc",
-	                      ignore_permissions=True)
+	return host_feedback_options()
 
 
-def log_activity(ticket: str, action: str) -> None:
-	"""An entry in the ticket's activity, where Helpdesk's agents read it."""
-	from helpdesk.helpdesk.doctype.hd_ticket_activity.hd_ticket_activity import log_ticket_activity
-
-	log_ticket_activity(ticket, action)

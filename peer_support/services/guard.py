@@ -12,6 +12,7 @@ import frappe
 from frappe import _
 
 from peer_support.core.visibility import COMMUNITY, PRIVATE
+from peer_support.host import customers_of, is_agent
 
 PEER_FIELDS = {"peer_status": "None", "peer_affected_count": 0, "peer_accepted_answer": None, "peer_resolved": 0}
 
@@ -29,8 +30,6 @@ def peer_writes():
 
 def before_save(ticket, method=None) -> None:
 	"""doc_events: HD Ticket before_save."""
-	from peer_support.services.access import is_agent
-
 	if not frappe.flags.peer_support_writing and not is_agent(frappe.session.user):
 		protect_peer_fields(ticket)
 	check_requester_belongs(ticket, is_agent)
@@ -50,8 +49,6 @@ def protect_peer_fields(ticket) -> None:
 
 def check_requester_belongs(ticket, is_agent) -> None:
 	"""A community ticket's customer must be one its requester is a contact of."""
-	from peer_support.services.access import customers_of
-
 	if ticket.get("peer_visibility") != COMMUNITY or not ticket.customer or not ticket.raised_by:
 		return
 	if is_agent(ticket.raised_by) or ticket.customer in customers_of(ticket.raised_by):

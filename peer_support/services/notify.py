@@ -9,8 +9,7 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import strip_html
 
-from peer_support.services.access import is_agent
-from peer_support.services.ticket_status import became_done
+from peer_support.host import agent_ticket_route, became_done, is_agent
 
 
 def community_link(ticket: str) -> str:
@@ -18,7 +17,7 @@ def community_link(ticket: str) -> str:
 
 
 def agent_link(ticket: str) -> str:
-	return f"/helpdesk/tickets/{ticket}"
+	return agent_ticket_route(ticket)
 
 
 def notify(users, subject: str, ticket: str | None, body: str | None = None, for_agents: bool = False,

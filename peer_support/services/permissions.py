@@ -9,8 +9,9 @@ import frappe
 from frappe import _
 
 from peer_support.core.audience import Viewer, may_read_through_helpdesk
+from peer_support.host import is_agent, ticket_page
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services.access import is_agent, ticket_access
+from peer_support.services.access import ticket_access
 
 
 def _restricted(user: str) -> bool:
@@ -46,10 +47,8 @@ def get_one(name: str | int | None = None, is_customer_portal: bool | int | str 
 	so the permission hooks above never ran; current Helpdesk checks `has_permission` itself. This
 	adds that check, then hands over to Helpdesk's own function unchanged.
 	"""
-	from helpdesk.helpdesk.doctype.hd_ticket import api
-
 	if name in (None, ""):
 		frappe.throw(_("Which ticket? The argument 'name' is required."), frappe.MandatoryError)
 	if not frappe.db.exists("HD Ticket", name) or not frappe.has_permission("HD Ticket", "read", doc=str(name)):
 		frappe.throw(_("Ticket not found"), frappe.DoesNotExistError)  # Helpdesk's own words
-	return api.get_one(name, is_customer_portal=is_customer_portal)
+	return ticket_page(name, is_customer_portal)

@@ -9,6 +9,7 @@ from frappe import _
 from frappe.query_builder.builder import Base  # plain tables, usable at import time
 from frappe.utils import add_days, now_datetime
 
+from peer_support import host
 from peer_support.core.audience import may_read_community
 from peer_support.core.reputation import (
 	DAILY_DIGEST,
@@ -23,7 +24,6 @@ from peer_support.peer_support.doctype.peer_support_settings.peer_support_settin
 from peer_support.services import notify
 from peer_support.services.access import ticket_access, viewer
 from peer_support.services.reputation import ALL_TIME_START, period_name
-from peer_support.services.ticket_status import DONE_STATUSES
 from peer_support.services.visibility import VISIBILITY_FIELD
 
 Profile = Base.DocType("Peer Profile")
@@ -105,7 +105,7 @@ def open_questions_for(user: str, days: int) -> list[frappe._dict]:
 		return []
 	topics = frappe.get_all("Peer Profile Topic", filters={"parent": user, "parenttype": "Peer Profile"},
 	                        pluck="topic")
-	filters = {VISIBILITY_FIELD: COMMUNITY, "status": ["not in", DONE_STATUSES],
+	filters = {VISIBILITY_FIELD: COMMUNITY, "status": ["not in", host.done_statuses()],
 	           "peer_status": ["!=", "Accepted"], "modified": [">=", add_days(now_datetime(), -days)]}
 	if topics:
 		filters["ticket_type"] = ["in", topics]

@@ -7,6 +7,7 @@ import click
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from peer_support import host
 from peer_support.setup import dashboard
 
 MODULE = "Peer Support"
@@ -94,8 +95,9 @@ INDEXES = {
 # Tables of other apps: this app's indexes on them are dropped again before uninstall.
 OTHER_APPS_TABLES = ("HD Ticket", "Contact")
 
-# Similar questions while asking (api.community.similar) search ticket subjects with MATCH ... AGAINST.
-SUBJECT_FULLTEXT = "peer_support_subject_ft"
+# Similar questions while asking (api.community.similar) search ticket subjects with MATCH ... AGAINST:
+# on Helpdesk's own FULLTEXT index where it has one, else on this app's (host.ensure_subject_fulltext).
+SUBJECT_FULLTEXT = host.OWN_SUBJECT_FULLTEXT
 
 # Helpdesk's own way to add actions to its ticket pages: HD Form Scripts, one for agents (the peer
 # answers with moderation) and one for the customer portal (a link to the community page).
@@ -113,6 +115,7 @@ def custom_fields() -> dict[str, list[dict]]:
 
 def after_install():
 	click.echo("peer_support: adding Peer Support fields to HD Ticket")
+	host.forget()
 	create_custom_fields(custom_fields(), update=True)
 	add_unique_keys()
 	add_subject_fulltext()
@@ -153,19 +156,16 @@ def index_name(fields) -> str:
 
 
 def add_subject_fulltext():
-	"""A FULLTEXT index on HD Ticket's subject (MariaDB/InnoDB), made once; the first one rebuilds the table."""
-	if frappe.db.db_type == "mariadb" and not frappe.db.has_index(f"tab{TICKET}", SUBJECT_FULLTEXT):
-		frappe.db.commit()  # DDL commits implicitly
-		frappe.db.sql_ddl(f"ALTER TABLE `tab{TICKET}` ADD FULLTEXT INDEX `{SUBJECT_FULLTEXT}` (`subject`)")
+	host.ensure_subject_fulltext()
 
 
 def drop_other_apps_indexes():
 	"""This app's indexes on Helpdesk's and Frappe's tables go, before its columns do (a dropped column
 	would leave a composite index behind, narrowed to its other columns); their own indexes stay."""
 	for doctype in OTHER_APPS_TABLES:
-		names = [SUBJECT_FULLTEXT] if doctype == TICKET else []
-		names += [index_name(fields) for fields in INDEXES.get(doctype, [])]
-		for name in names:
+		if doctype == TICKET:
+			host.drop_own_subject_fulltext()
+		for name in [index_name(fields) for fields in INDEXES.get(doctype, [])]:
 			if frappe.db.has_index(f"tab{doctype}", name):
 				# Index names are this module's constants, never input.
 				frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{name}`")

@@ -365,7 +365,7 @@
 						const doc = { subject: subject.value, description: description.value || subject.value };
 						if (topic.value) doc.ticket_type = topic.value;
 						// Helpdesk's own API files the ticket: its SLA, assignment and notifications apply.
-						const ticket = await api("helpdesk.helpdesk.doctype.hd_ticket.api.new", { doc }, true);
+						const ticket = await api(boot.new_ticket_method, { doc }, true);
 						afterAsk(ticket.name, result, form);
 					} catch (error) {
 						submit.disabled = false;

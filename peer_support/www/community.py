@@ -13,11 +13,11 @@ def get_context(context):
 	if frappe.session.user == "Guest":
 		frappe.local.flags.redirect_location = "/login?redirect-to=" + frappe.utils.quote(frappe.request.path)
 		raise frappe.Redirect
-	from peer_support.services.access import is_agent
+	from peer_support import host
 
-	agent = is_agent(frappe.session.user)
+	agent = host.is_agent(frappe.session.user)
 	context.title = _("Community")
 	context.csrf_token = frappe.sessions.get_csrf_token()
-	context.helpdesk_link = "/helpdesk/tickets" if agent else "/helpdesk/my-tickets"
-	context.boot = {"user": frappe.session.user, "is_agent": agent}
+	context.helpdesk_link = host.AGENT_TICKETS_ROUTE if agent else host.PORTAL_TICKETS_ROUTE
+	context.boot = {"user": frappe.session.user, "is_agent": agent, "new_ticket_method": host.NEW_TICKET_METHOD}
 	return context
