@@ -51,6 +51,9 @@ class PeerSupportSettings(Document):
 	# end: auto-generated types
 
 	def on_update(self):
+		# Newer Frappe 15 releases refresh the cached document only at commit; the withdrawal below (run
+		# at once in tests) and anything else in this request must read the settings just saved.
+		frappe.clear_document_cache(self.doctype, self.name)
 		# Tightened exclusions apply to tickets that are already shared, not only to new sharing.
 		frappe.enqueue(
 			"peer_support.services.visibility.make_excluded_tickets_private",
