@@ -1,20 +1,29 @@
 #!/usr/bin/env python3
-"""The test command: unit, integration and e2e tiers, one summary line each.
+"""The test command: unit, integration and e2e tiers, one summary line per tier and per bench.
 
-    python3 tests/run.py [--tier unit|integration|e2e] [--keep-site]
+    python3 tests/run.py [--tier unit|integration|e2e] [--bench PATH] [--keep-site] [--host-suite]
 
 unit         plain pytest on tests/unit, no Frappe.
-integration  finds a bench (PEER_SUPPORT_BENCH, else /home/frappe/frappe-bench), copies this
-             checkout into its apps/peer_support, creates a throw-away site with helpdesk and
-             peer_support, runs tests/integration inside it, then the lifecycle tests
-             (uninstall / reinstall), and drops the site.
-e2e          serves that site on a free loopback port and runs tests/e2e over HTTP.
+integration  on every bench found (see below): copies this checkout into its apps/peer_support,
+             creates a throw-away site with helpdesk and peer_support, runs tests/integration
+             inside it, and at the very end the lifecycle tests (uninstall / reinstall), then drops
+             the site. A failing lifecycle test cannot break another tier: nothing runs after it.
+e2e          serves that site on a free loopback port and runs tests/e2e over HTTP and in Chromium
+             (after the in-site tests, before the lifecycle tests).
+--host-suite Helpdesk's own server tests (`bench run-tests --app helpdesk`) on two fresh sites per
+             bench, one without and one with peer_support; prints both counts.
 
-The bench itself is built by hand (README, "Building a bench"); this script only finds it.
-Exit status is non-zero when any tier fails. Logs go to test-results/.
+Benches: the paths in PEER_SUPPORT_BENCHES (separated by ':' or ','), else PEER_SUPPORT_BENCH, else
+the defaults /home/frappe/frappe-bench and /home/frappe/frappe-bench-* (a folder is a bench when it
+has sites/apps.txt, env/bin/python and apps/helpdesk). Tier lines are labelled by the bench's
+Helpdesk version: `integration[helpdesk 1.28.1]: N passed, N failed`.
+
+The benches themselves are built by hand (README, "Building a bench"); this script only finds them.
+Exit status is non-zero when any tier fails. Logs go to test-results/<bench label>/.
 """
 
 import argparse
+import glob
 import os
 import pwd
 import re
@@ -30,9 +39,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = "peer_support"
-DEFAULT_BENCH = "/home/frappe/frappe-bench"
+DEFAULT_BENCHES = ("/home/frappe/frappe-bench", "/home/frappe/frappe-bench-*")
 RESULTS = ROOT / "test-results"
 ADMIN_PASSWORD = "admin"  # of throw-away test sites only
+SITE_PREFIX = "ps-test-"  # every site this harness makes, and the only ones it drops
+HARNESS_MARK = ".peer-support-harness-copy"
 
 
 def log(message: str) -> None:
@@ -84,13 +95,32 @@ class Bench:
 		self.sites = path / "sites"
 		self.python = path / "env" / "bin" / "python"
 		self.owner = pwd.getpwuid(path.stat().st_uid)
+		self.helpdesk = app_version(path, "helpdesk")
+		self.frappe_version = app_version(path, "frappe")
+		self.label = f"helpdesk {self.helpdesk}"
+
+	@staticmethod
+	def is_bench(path: Path) -> bool:
+		return ((path / "sites" / "apps.txt").is_file() and (path / "env" / "bin" / "python").exists()
+		        and (path / "apps" / "helpdesk").is_dir())
 
 	@classmethod
-	def find(cls) -> "Bench | None":
-		path = Path(os.environ.get("PEER_SUPPORT_BENCH") or DEFAULT_BENCH)
-		if (path / "sites" / "apps.txt").is_file() and (path / "env" / "bin" / "python").exists():
-			return cls(path)
-		return None
+	def find_all(cls, only: str | None = None) -> list["Bench"]:
+		"""The benches of the matrix, in the order given (defaults: sorted), each once."""
+		listed = only or os.environ.get("PEER_SUPPORT_BENCHES") or os.environ.get("PEER_SUPPORT_BENCH")
+		patterns = re.split(r"[:,]", listed) if listed else DEFAULT_BENCHES
+		seen, benches = set(), []
+		for pattern in patterns:
+			for found in sorted(glob.glob(pattern.strip())) if pattern.strip() else []:
+				path = Path(found).resolve()
+				if path not in seen and cls.is_bench(path):
+					seen.add(path)
+					benches.append(cls(path))
+		labels = [bench.label for bench in benches]
+		for bench in benches:
+			if labels.count(bench.label) > 1:  # two benches of one Helpdesk: tell them apart
+				bench.label += f", frappe {bench.frappe_version}, {bench.path.name}"
+		return benches
 
 	def command(self, args: list[str]) -> list[str]:
 		if os.geteuid() == 0 and self.owner.pw_uid != 0:
@@ -120,14 +150,20 @@ class Bench:
 		return self.run([str(self.python), "-m", "frappe.utils.bench_helper", "frappe", *site_args, *args], logfile, **kwargs)
 
 	def install_checkout(self, logfile: Path) -> None:
-		"""Put this checkout into apps/peer_support (a copy the bench owner owns) and pip-install it."""
+		"""Put this checkout into apps/peer_support (a copy the bench owner owns) and pip-install it.
+
+		Only a copy this harness made (it carries HARNESS_MARK) is replaced; any other apps/peer_support
+		(a developer's own clone, a symlink to one) is left alone and refused."""
 		target = self.path / "apps" / APP
 		if target.resolve() != ROOT:
-			if target.is_symlink():
-				target.unlink()
-			elif target.exists():
+			if target.is_symlink() or (target.exists() and not (target / HARNESS_MARK).exists()):
+				raise RuntimeError(f"{target} exists and was not made by this harness; move it away or point "
+				                   f"the bench at this checkout ({ROOT}) first")
+			if target.exists():
 				shutil.rmtree(target)
-			shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(".git", "test-results", "__pycache__", "*.pyc"))
+			shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(".git", "test-results", "__pycache__", "*.pyc",
+			                                                            "node_modules"))
+			(target / HARNESS_MARK).write_text(f"copied from {ROOT} by tests/run.py; replaced on every run\n")
 			if os.geteuid() == 0:
 				for path in [target, *target.rglob("*")]:
 					os.chown(path, self.owner.pw_uid, self.owner.pw_gid, follow_symlinks=False)
@@ -142,12 +178,12 @@ class Bench:
 		if APP not in apps:
 			(self.sites / "apps.txt").write_text("\n".join([*apps, APP]) + "\n")
 
-	def new_site(self, site: str, logfile: Path) -> None:
+	def new_site(self, site: str, logfile: Path, apps: tuple[str, ...] = ("helpdesk", APP)) -> None:
 		root_password = os.environ.get("PEER_SUPPORT_DB_ROOT_PASSWORD", "")
+		install = [arg for app in apps for arg in ("--install-app", app)]
 		code, _ = self.frappe(
 			None,
-			["new-site", site, "--admin-password", ADMIN_PASSWORD, "--db-root-username", "root",
-			 "--install-app", "helpdesk", "--install-app", APP],
+			["new-site", site, "--admin-password", ADMIN_PASSWORD, "--db-root-username", "root", *install],
 			logfile,
 			stdin=root_password + "\n",  # Frappe asks for an empty root password on stdin
 		)
@@ -161,12 +197,24 @@ class Bench:
 		self.run([str(self.python), "-c", snippet], logfile, cwd=self.sites)
 
 	def drop_site(self, site: str, logfile: Path) -> None:
+		"""Drop a site this harness made (its name says so), and its archived copy."""
+		assert site.startswith(SITE_PREFIX), site
 		root_password = os.environ.get("PEER_SUPPORT_DB_ROOT_PASSWORD", "")
 		self.frappe(None, ["drop-site", site, "--force", "--no-backup", "--db-root-username", "root"],
 		            logfile, stdin=root_password + "\n")
 		archived = self.path / "archived" / "sites" / site
 		if archived.exists():
 			shutil.rmtree(archived, ignore_errors=True)
+
+
+def app_version(bench: Path, app: str) -> str:
+	"""`__version__` of an app of the bench, read from its source (no import)."""
+	try:
+		text = (bench / "apps" / app / app / "__init__.py").read_text()
+	except OSError:
+		return "unknown"
+	found = re.search(r"__version__\s*=\s*[\"']([^\"']+)", text)
+	return found.group(1) if found else "unknown"
 
 
 def run_pytest(python: str, paths: list[str], extra: list[str], cwd: Path, runner, env=None):
@@ -208,17 +256,21 @@ def wait_for(url: str, seconds: float) -> bool:
 
 
 def site_tiers(bench: Bench, tiers: set[str], keep_site: bool) -> list[Tier]:
-	integration, e2e = Tier("integration"), Tier("e2e")
-	setup_log = RESULTS / "bench.log"
-	site = f"ps-test-{secrets.token_hex(4)}.localhost"
+	"""integration and e2e on one throw-away site of `bench`: in-site tests, e2e, then lifecycle last."""
+	integration, e2e = Tier(f"integration[{bench.label}]"), Tier(f"e2e[{bench.label}]")
+	results = RESULTS / slug(bench.label)
+	results.mkdir(parents=True, exist_ok=True)
+	setup_log = results / "bench.log"
+	site = f"{SITE_PREFIX}{secrets.token_hex(4)}.localhost"
 	app_dir = bench.path / "apps" / APP
 	env = {"PEER_SUPPORT_SITE": site, "PEER_SUPPORT_SITES_PATH": str(bench.sites), "PYTHONDONTWRITEBYTECODE": "1"}
-	tier_list = [t for t in (integration, e2e) if t.name in tiers]
+	tier_list = [t for t, name in ((integration, "integration"), (e2e, "e2e")) if name in tiers]
+	started = time.monotonic()
 	try:
-		log(f"bench: {bench.path} (owner {bench.owner.pw_name}); installing this checkout")
+		log(f"bench: {bench.path} (helpdesk {bench.helpdesk}, frappe {bench.frappe_version}, owner "
+		    f"{bench.owner.pw_name}); installing this checkout")
 		bench.install_checkout(setup_log)
 		log(f"creating site {site} with helpdesk and {APP} (takes a few minutes)")
-		started = time.monotonic()
 		bench.new_site(site, setup_log)
 		log(f"site ready in {time.monotonic() - started:.0f} s")
 	except Exception as error:
@@ -229,91 +281,153 @@ def site_tiers(bench: Bench, tiers: set[str], keep_site: bool) -> list[Tier]:
 
 	def runner_for(logname):
 		def runner(args, cwd, env=None):
-			code, output = bench.run(args, RESULTS / logname, cwd=cwd, env=env)
+			code, output = bench.run(args, results / logname, cwd=cwd, env=env)
 			print(output.rstrip().splitlines()[-1] if output.strip() else "(no output)", flush=True)
 			return code, output
 
 		return runner
 
+	python = str(bench.python)
+	tests = str(app_dir / "tests")
 	try:
-		python = str(bench.python)
 		if "integration" in tiers:
-			log("integration: in-site tests")
-			code, output = run_pytest(python, [str(app_dir / "tests" / "integration")], ["-m", "not lifecycle"], bench.sites,
-			                          runner_for("integration.log"), env)
-			integration.add(output, code)
-			log("integration: lifecycle tests (uninstall, Helpdesk alone, reinstall)")
-			code, output = run_pytest(python, [str(app_dir / "tests" / "integration")], ["-m", "lifecycle"], bench.sites,
+			log(f"integration[{bench.label}]: in-site tests")
+			code, output = run_pytest(python, [f"{tests}/integration"], ["-m", "not lifecycle"], bench.sites,
 			                          runner_for("integration.log"), env)
 			integration.add(output, code)
 		if "e2e" in tiers:
-			port = free_port()
-			server_log = open(RESULTS / "server.log", "w")
-			# The tests run as the bench owner, who may not be able to write into this checkout.
-			artifacts = Path(tempfile.mkdtemp(prefix="peer-support-e2e-"))
-			if os.geteuid() == 0:
-				os.chown(artifacts, bench.owner.pw_uid, bench.owner.pw_gid)
-			log(f"e2e: serving {site} on 127.0.0.1:{port}")
-			server = subprocess.Popen(
-				bench.command([python, "-m", "frappe.utils.bench_helper", "frappe", "--site", site,
-				               "serve", "--port", str(port), "--noreload"]),
-				cwd=bench.sites, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True,
-			)
-			try:
-				base = f"http://127.0.0.1:{port}"
-				if not wait_for(f"{base}/api/method/ping", 90):
-					e2e.note = f"FAILED (web server did not start, see {RESULTS / 'server.log'})"
-				else:
-					code, output = run_pytest(python, [str(app_dir / "tests" / "e2e")], [],
-					                          bench.sites, runner_for("e2e.log"),
-					                          {**env, "PEER_SUPPORT_BASE_URL": base,
-					                           "PEER_SUPPORT_ADMIN_PASSWORD": ADMIN_PASSWORD,
-					                           "PEER_SUPPORT_ARTIFACTS": str(artifacts)})
-					e2e.add(output, code)
-					shutil.copytree(artifacts, RESULTS / "e2e-artifacts", dirs_exist_ok=True)
-			finally:
-				os.killpg(server.pid, 15)
-				server.wait(timeout=30)
-				server_log.close()
+			e2e_tier(bench, site, e2e, results, runner_for("e2e.log"), env)
+		if "integration" in tiers:
+			# Last on this site: the lifecycle uninstalls and reinstalls the app, so nothing runs after it.
+			log(f"integration[{bench.label}]: lifecycle tests (uninstall, Helpdesk alone, reinstall)")
+			code, output = run_pytest(python, [f"{tests}/integration"], ["-m", "lifecycle"], bench.sites,
+			                          runner_for("integration.log"), env)
+			integration.add(output, code)
 	finally:
 		if keep_site:
 			log(f"keeping site {site}")
 		else:
 			log(f"dropping site {site}")
 			bench.drop_site(site, setup_log)
+	log(f"bench {bench.label}: {time.monotonic() - started:.0f} s")
 	return tier_list
+
+
+def e2e_tier(bench: Bench, site: str, e2e: Tier, results: Path, runner, env: dict) -> None:
+	python = str(bench.python)
+	port = free_port()
+	server_log = open(results / "server.log", "w")
+	# The tests run as the bench owner, who may not be able to write into this checkout.
+	artifacts = Path(tempfile.mkdtemp(prefix="peer-support-e2e-"))
+	if os.geteuid() == 0:
+		os.chown(artifacts, bench.owner.pw_uid, bench.owner.pw_gid)
+	log(f"e2e[{bench.label}]: serving {site} on 127.0.0.1:{port}")
+	server = subprocess.Popen(
+		bench.command([python, "-m", "frappe.utils.bench_helper", "frappe", "--site", site,
+		               "serve", "--port", str(port), "--noreload"]),
+		cwd=bench.sites, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True,
+	)
+	try:
+		base = f"http://127.0.0.1:{port}"
+		if not wait_for(f"{base}/api/method/ping", 90):
+			e2e.note = f"FAILED (web server did not start, see {results / 'server.log'})"
+			return
+		code, output = run_pytest(python, [str(bench.path / "apps" / APP / "tests" / "e2e")], [], bench.sites, runner,
+		                          {**env, "PEER_SUPPORT_BASE_URL": base, "PEER_SUPPORT_ADMIN_PASSWORD": ADMIN_PASSWORD,
+		                           "PEER_SUPPORT_ARTIFACTS": str(artifacts)})
+		e2e.add(output, code)
+		shutil.copytree(artifacts, results / "e2e-artifacts", dirs_exist_ok=True)
+	finally:
+		os.killpg(server.pid, 15)
+		server.wait(timeout=30)
+		server_log.close()
+		shutil.rmtree(artifacts, ignore_errors=True)
+
+
+def slug(label: str) -> str:
+	return re.sub(r"[^A-Za-z0-9.]+", "-", label).strip("-")
+
+
+def unittest_counts(output: str) -> tuple[int, int]:
+	"""(ran, failed) from unittest's closing lines: "Ran 226 tests" and "FAILED (failures=3, errors=2)"."""
+	ran = re.findall(r"^Ran (\d+) tests?", output, re.M)
+	failed = sum(int(n) for n in re.findall(r"(?:failures|errors)=(\d+)", output.rsplit("Ran ", 1)[-1]))
+	return (int(ran[-1]) if ran else 0), failed
+
+
+def host_suite(bench: Bench) -> tuple[str, bool]:
+	"""Helpdesk's own server tests on a fresh site without peer_support, then on one with it."""
+	results = RESULTS / slug(bench.label)
+	results.mkdir(parents=True, exist_ok=True)
+	logfile = results / "helpdesk-suite.log"
+	counts = {}
+	bench.install_checkout(logfile)
+	for label, apps in (("without", ("helpdesk",)), ("with", ("helpdesk", APP))):
+		site = f"{SITE_PREFIX}{secrets.token_hex(4)}.localhost"
+		started = time.monotonic()
+		try:
+			log(f"helpdesk-suite[{bench.label}]: {label} {APP}, site {site}")
+			bench.new_site(site, logfile, apps)
+			bench.frappe(site, ["set-config", "--parse", "allow_tests", "true"], logfile)
+			_, output = bench.frappe(site, ["run-tests", "--app", "helpdesk"], logfile)
+			counts[label] = unittest_counts(output)
+		except Exception as error:
+			counts[label] = (0, -1)
+			log(f"helpdesk-suite[{bench.label}]: {label}: {error}")
+		finally:
+			bench.drop_site(site, logfile)
+		ran, failed = counts[label]
+		log(f"helpdesk-suite[{bench.label}]: {label} {APP}: {ran} tests, {failed} failed "
+		    f"({time.monotonic() - started:.0f} s)")
+	(ran0, failed0), (ran1, failed1) = counts["without"], counts["with"]
+	same = ran0 > 0 and failed0 >= 0 and (ran0, failed0) == (ran1, failed1)
+	line = (f"helpdesk-suite[{bench.label}]: without {APP} {ran0 - failed0} passed, {failed0} failed; "
+	        f"with {APP} {ran1 - failed1} passed, {failed1} failed ({'same' if same else 'DIFFERENT'})")
+	return line, same
 
 
 def main() -> int:
 	parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 	parser.add_argument("--tier", choices=["unit", "integration", "e2e"], action="append",
 	                    help="run only this tier (repeatable); default: all")
+	parser.add_argument("--bench", help="only these benches (paths or globs, ':' or ',' separated)")
 	parser.add_argument("--keep-site", action="store_true", help="do not drop the test site (debugging)")
+	parser.add_argument("--host-suite", action="store_true",
+	                    help="also run Helpdesk's own server tests with and without this app on each bench")
 	options = parser.parse_args()
 	tiers = set(options.tier or ["unit", "integration", "e2e"])
 	shutil.rmtree(RESULTS, ignore_errors=True)
 	RESULTS.mkdir()
+	started = time.monotonic()
 
 	results: list[Tier] = []
+	extra: list[tuple[str, bool]] = []
 	if "unit" in tiers:
 		log("unit: plain pytest, no Frappe")
 		results.append(unit_tier())
 	site_wanted = tiers & {"integration", "e2e"}
-	if site_wanted:
-		bench = Bench.find()
-		if bench is None:
+	if site_wanted or options.host_suite:
+		benches = Bench.find_all(options.bench)
+		if not benches:
 			for name in ("integration", "e2e"):
 				if name in site_wanted:
 					tier = Tier(name)
 					tier.note = "SKIPPED (no bench)"
 					results.append(tier)
-		else:
-			results.extend(site_tiers(bench, site_wanted, options.keep_site))
+		log("benches: " + (", ".join(f"{b.path} ({b.label})" for b in benches) or "none"))
+		for bench in benches:
+			if site_wanted:
+				results.extend(site_tiers(bench, site_wanted, options.keep_site))
+			if options.host_suite:
+				extra.append(host_suite(bench))
 
 	print()
 	for tier in results:
 		print(tier.summary())
-	return 0 if all(tier.ok for tier in results) else 1
+	for line, _ in extra:
+		print(line)
+	print(f"wall time: {time.monotonic() - started:.0f} s")
+	return 0 if all(tier.ok for tier in results) and all(ok for _, ok in extra) else 1
 
 
 if __name__ == "__main__":
