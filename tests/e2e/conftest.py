@@ -1,7 +1,7 @@
 """HTTP against the bench web server the harness started for its throw-away site.
 
-The tests log in as real users over `/api/method/login`; the users are created here over REST
-by the Administrator of the test site.
+The tests log in as real users over `/api/method/login`; the users are made in the test site
+(peer_support.tests.personas) and then used over HTTP only.
 """
 
 import json
@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from peer_support.tests.personas import contact_of, in_site, make_customer, make_user
 
 BASE = os.environ.get("PEER_SUPPORT_BASE_URL", "")
 CHROMIUM = os.environ.get("PEER_SUPPORT_CHROMIUM", "/usr/bin/chromium")
@@ -64,22 +66,19 @@ def create(admin: Client, doctype: str, values: dict) -> dict:
 
 @pytest.fixture(scope="session")
 def people(admin) -> dict:
-	"""An agent and three portal users (colleagues at one customer), each with a logged-in session."""
+	"""An agent and three portal users (colleagues at one customer), each with a logged-in session.
+
+	Made in the test site's own Python (peer_support.tests.personas), so each is what the installed
+	Helpdesk expects of a contact, a customer's member and an agent; the tests then use HTTP only."""
 	run = uuid.uuid4().hex[:6]
-	customer = create(admin, "HD Customer", {"customer_name": f"Acme {run}"})["name"]
-	users = {}
-	for key, first_name, kind in (("agent", "Derek", "agent"), ("jeff", "Jeff", "portal"), ("lottie", "Lottie", "portal"),
-	                                  ("mia", "Mia", "portal")):
-		email = f"{first_name.lower()}.{run}@example.com"
-		create(admin, "User", {"email": email, "first_name": first_name, "new_password": PASSWORD,
-		                       "send_welcome_email": 0,
-		                       "user_type": "System User" if kind == "agent" else "Website User"})
-		if kind == "agent":
-			create(admin, "HD Agent", {"user": email, "agent_name": first_name})
-		else:
-			create(admin, "Contact", {"first_name": first_name, "email_ids": [{"email_id": email, "is_primary": 1}],
-			                          "links": [{"link_doctype": "HD Customer", "link_name": customer}]})
-		users[key] = email
+	customer = f"Acme {run}"
+	users = {key: f"{first_name.lower()}.{run}@example.com" for key, first_name in
+	         (("agent", "Derek"), ("jeff", "Jeff"), ("lottie", "Lottie"), ("mia", "Mia"))}
+	with in_site():
+		make_customer(customer)
+		for key, email in users.items():
+			make_user(email, email.split(".")[0].title(), None if key == "agent" else customer, agent=key == "agent",
+			          password=PASSWORD)
 	sessions = {key: Client(admin.base).login(email, PASSWORD) for key, email in users.items()}
 	return {"emails": users, "customer": customer, **sessions}
 
@@ -87,13 +86,19 @@ def people(admin) -> dict:
 @pytest.fixture(scope="session")
 def outsider(admin, people):
 	"""Olga, a portal user of another customer."""
-	customer = create(admin, "HD Customer", {"customer_name": f"Globex {people['customer']}"})["name"]
+	customer = f"Globex {people['customer']}"
 	email = f"olga.{people['customer'].split()[-1]}@example.com"
-	create(admin, "User", {"email": email, "first_name": "Olga", "new_password": PASSWORD,
-	                       "send_welcome_email": 0, "user_type": "Website User"})
-	create(admin, "Contact", {"first_name": "Olga", "email_ids": [{"email_id": email, "is_primary": 1}],
-	                          "links": [{"link_doctype": "HD Customer", "link_name": customer}]})
+	with in_site():
+		make_customer(customer)
+		make_user(email, "Olga", customer, password=PASSWORD)
 	return Client(admin.base).login(email, PASSWORD)
+
+
+def add_portal_user(admin, email: str, first_name: str, customer: str, **contact) -> str:
+	"""A portal user of `customer` (made in the site), logged in; returns the user's contact's name."""
+	with in_site():
+		make_user(email, first_name, customer, password=PASSWORD, **contact)
+		return contact_of(email)
 
 
 def message(response) -> str:

@@ -10,7 +10,7 @@ import uuid
 from collections import Counter, defaultdict
 
 import pytest
-from conftest import ARTIFACTS, PASSWORD, Client, create
+from conftest import ARTIFACTS, PASSWORD, Client, add_portal_user, create
 
 API = "/api/method/peer_support.api"
 SETTINGS = "/api/resource/Peer Support Settings/Peer Support Settings"
@@ -30,10 +30,7 @@ def record_count(key: str, value: int) -> None:
 
 def portal_user(admin, run: str, first_name: str, customer: str) -> tuple[str, Client]:
 	email = f"{first_name.lower()}.{run}@crowd.example"
-	create(admin, "User", {"email": email, "first_name": first_name, "new_password": PASSWORD,
-	                       "send_welcome_email": 0, "user_type": "Website User"})
-	create(admin, "Contact", {"first_name": first_name, "email_ids": [{"email_id": email, "is_primary": 1}],
-	                          "links": [{"link_doctype": "HD Customer", "link_name": customer}]})
+	add_portal_user(admin, email, first_name, customer)
 	return email, Client(admin.base).login(email, PASSWORD)
 
 

@@ -17,7 +17,7 @@ def excluded(admin, people):
 	"""Jeff's tickets of an excluded type, team and priority; the settings are restored afterwards."""
 	run = uuid.uuid4().hex[:8]
 	ticket_type = create(admin, "HD Ticket Type", {"name": f"Core banking {run}"})["name"]
-	team = create(admin, "HD Team", {"team_name": f"Core systems {run}"})["name"]
+	team = create(admin, "HD Team", {"team_name": f"Core systems {run}", "users": [{"user": people["emails"]["agent"]}]})["name"]
 	before = admin.get(SETTINGS).json()["data"]
 	restore = {field: [{key: row[key]} for row in before[field]]
 	           for field, key in (("excluded_ticket_types", "ticket_type"), ("excluded_teams", "team"))}

@@ -13,7 +13,7 @@ import re
 import uuid
 
 import pytest
-from conftest import ARTIFACTS, PASSWORD, Client, create, logged_in_page, message
+from conftest import ARTIFACTS, PASSWORD, Client, add_portal_user, create, logged_in_page, message
 
 API = "/api/method/peer_support.api"
 
@@ -124,10 +124,7 @@ def record_count(key: str, value: int) -> None:
 
 def portal_user(admin, run: str, first_name: str, customer: str) -> Client:
 	email = f"{first_name.lower()}.{run}@input.example"
-	create(admin, "User", {"email": email, "first_name": first_name, "new_password": PASSWORD,
-	                       "send_welcome_email": 0, "user_type": "Website User"})
-	create(admin, "Contact", {"first_name": first_name, "email_ids": [{"email_id": email, "is_primary": 1}],
-	                          "links": [{"link_doctype": "HD Customer", "link_name": customer}]})
+	add_portal_user(admin, email, first_name, customer)
 	client = Client(admin.base).login(email, PASSWORD)
 	client.email = email
 	return client

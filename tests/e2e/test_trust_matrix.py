@@ -16,7 +16,7 @@ import json
 import uuid
 
 import pytest
-from conftest import ARTIFACTS, PASSWORD, Client, create
+from conftest import ARTIFACTS, PASSWORD, Client, add_portal_user, create
 
 API = "/api/method/peer_support.api"
 NEW_TICKET = "/api/method/helpdesk.helpdesk.doctype.hd_ticket.api.new"
@@ -98,11 +98,7 @@ def record_count(key: str, value: int) -> None:
 
 def portal_user(admin, run: str, first_name: str, customer: str, **contact) -> tuple[str, str]:
 	email = f"{first_name.lower()}.{run}@trust.example"
-	create(admin, "User", {"email": email, "first_name": first_name, "new_password": PASSWORD,
-	                       "send_welcome_email": 0, "user_type": "Website User"})
-	row = create(admin, "Contact", {"first_name": first_name, "email_ids": [{"email_id": email, "is_primary": 1}],
-	                                "links": [{"link_doctype": "HD Customer", "link_name": customer}], **contact})
-	return email, row["name"]
+	return email, add_portal_user(admin, email, first_name, customer, **contact)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import os
 
 import frappe
 import pytest
+from frappe.cache_manager import clear_doctype_map
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -43,3 +44,5 @@ def rollback():
 	frappe.set_user("Administrator")
 	# a rolled-back save of the settings must not survive in the document cache
 	frappe.clear_document_cache("Peer Support Settings", "Peer Support Settings")
+	# a rolled-back team's assignment rule must not survive in Frappe's map of HD Ticket's rules
+	clear_doctype_map("Assignment Rule", "HD Ticket")
