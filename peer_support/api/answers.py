@@ -31,8 +31,8 @@ from peer_support.host import is_done, log_activity
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services import notify, reputation
 from peer_support.services.access import ticket_access, viewer
-from peer_support.services.guard import peer_writes
 from peer_support.services.rows import full_names, get_field, get_row, insert_row, param, statement
+from peer_support.services.write_path import peer_writes
 
 ANSWER_FIELDS = ["name", "ticket", "author", "body", "score", "accepted", "endorsed_by", "hidden", "hidden_reason",
                  "flags_count", "kb_article", "resolved_ticket", "creation", "modified"]
@@ -150,7 +150,8 @@ def create(ticket: str | int | None = None, body: str | None = None) -> dict:
 
 	answer = frappe.get_doc({"doctype": "Peer Answer", "ticket": facts.name, "author": me.user, "body": to_html(body)})
 	# Checked above: the author is in the ticket's audience; portal users have no role on Peer Answer.
-	answer.insert(ignore_permissions=True)  # Frappe sanitises the Text Editor body on save
+	with peer_writes():
+		answer.insert(ignore_permissions=True)  # Frappe sanitises the Text Editor body on save
 	if facts.peer_status in (None, "", "None"):
 		# Only this app's field, so Helpdesk's fields and `modified` (and its SLA) stay as they were.
 		frappe.db.set_value("HD Ticket", facts.name, "peer_status", "Answered", update_modified=False)
@@ -174,7 +175,8 @@ def update(answer: str | None = None, body: str | None = None) -> dict:
 	doc = frappe.get_doc("Peer Answer", ctx.answer.name)
 	doc.body = to_html(body)
 	# Checked above: the author; the edit is kept in the answer's version history (track_changes).
-	doc.save(ignore_permissions=True)
+	with peer_writes():
+		doc.save(ignore_permissions=True)
 	return projection(ctx)
 
 
@@ -397,7 +399,8 @@ def flag(answer: str | None = None, reason: str | None = None) -> dict:
 	                           "ticket": ctx.ticket.name, "reason": (reason or "").strip()[:1000]})
 	try:
 		# Checked above: a colleague who may read the answer.
-		flag_doc.insert(ignore_permissions=True)
+		with peer_writes():
+			flag_doc.insert(ignore_permissions=True)
 	except frappe.UniqueValidationError:
 		frappe.throw(_("You have already flagged this answer."), frappe.DuplicateEntryError)
 	Answer = DocType("Peer Answer")

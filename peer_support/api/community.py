@@ -18,6 +18,7 @@ from peer_support.core.visibility import COMMUNITY
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services.access import ticket_access, viewer
 from peer_support.services.visibility import sharing_decision
+from peer_support.services.write_path import peer_writes
 
 FILTERS = ("newest", "unanswered", "my_topics", "most_affected", "mine")
 PAGE_SIZE = 20
@@ -293,7 +294,8 @@ def deflect(query: str | None = None, ticket: str | int | None = None, article: 
 	doc = frappe.get_doc({"doctype": "Peer Deflection", "user": me.user, "query": query.strip()[:500],
 	                      "ticket": ticket or None, "article": article or None})
 	# Written for the caller, who has no role on this record; it holds their own action only.
-	doc.insert(ignore_permissions=True)
+	with peer_writes():
+		doc.insert(ignore_permissions=True)
 	return {"name": doc.name, "deflected": True}
 
 

@@ -17,6 +17,7 @@ from peer_support.peer_support.doctype.peer_support_settings.peer_support_settin
 from peer_support.services.access import viewer
 from peer_support.services.reputation import ensure_profile, period_start
 from peer_support.services.rows import full_names
+from peer_support.services.write_path import peer_writes
 
 Period = Base.DocType("Peer Reputation Period")
 LEADERBOARD_PERIODS = {"all": "All", "month": "Month", "week": "Week"}
@@ -151,5 +152,6 @@ def update(involvement: str | None = None, topics: list[str] | str | None = None
 	if topics is not None:
 		profile.set("topics", [{"topic": topic} for topic in dict.fromkeys(topics)])
 	# Checked above: users edit their own profile only; portal users have no role on Peer Profile.
-	profile.save(ignore_permissions=True)
+	with peer_writes():
+		profile.save(ignore_permissions=True)
 	return get()

@@ -18,6 +18,7 @@ from peer_support.peer_support.doctype.peer_support_settings.peer_support_settin
 from peer_support.services.access import ticket_access, viewer
 from peer_support.services.rows import full_names, get_field, get_row
 from peer_support.services.visibility import VISIBILITY_FIELD
+from peer_support.services.write_path import peer_writes
 
 TICKET_FIELDS = ["name", "subject", "description", "status", "ticket_type", "priority", "agent_group",
                  "customer", "contact", "raised_by", "owner", "creation", "modified", VISIBILITY_FIELD, "peer_status",
@@ -51,7 +52,8 @@ def share(ticket: str | int | None = None, visibility: str = "Community") -> dic
 	if doc.get(VISIBILITY_FIELD) != visibility:
 		doc.set(VISIBILITY_FIELD, visibility)
 		# Checked above: the requester or an agent; the sharing gate runs in before_save all the same.
-		doc.save(ignore_permissions=True)
+		with peer_writes():
+			doc.save(ignore_permissions=True)
 		log_activity(doc.name, _("shared this ticket with colleagues") if visibility == "Community"
 		             else _("made this ticket private"))
 	return {"name": doc.name, "visibility": doc.get(VISIBILITY_FIELD)}
@@ -169,7 +171,8 @@ def toggle_row(doctype: str, ticket: str, user: str, on: bool) -> int:
 	if on and not existing:
 		try:
 			# The caller's own row, after the caller's audience was checked.
-			frappe.get_doc({"doctype": doctype, "ticket": ticket, "user": user}).insert(ignore_permissions=True)
+			with peer_writes():
+				frappe.get_doc({"doctype": doctype, "ticket": ticket, "user": user}).insert(ignore_permissions=True)
 			return 1
 		except frappe.UniqueValidationError:
 			return 0

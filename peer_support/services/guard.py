@@ -6,31 +6,19 @@ file a ticket naming any customer (or any requester), which would otherwise put 
 customer's community.
 """
 
-from contextlib import contextmanager
-
 import frappe
 from frappe import _
 
 from peer_support.core.visibility import COMMUNITY, PRIVATE
 from peer_support.host import customers_of, is_agent
+from peer_support.services import write_path
 
 PEER_FIELDS = {"peer_status": "None", "peer_affected_count": 0, "peer_accepted_answer": None, "peer_resolved": 0}
 
 
-@contextmanager
-def peer_writes():
-	"""This app's API, having checked who is asking, writes the peer fields inside this block."""
-	previous = frappe.flags.peer_support_writing
-	frappe.flags.peer_support_writing = True
-	try:
-		yield
-	finally:
-		frappe.flags.peer_support_writing = previous
-
-
 def before_save(ticket, method=None) -> None:
 	"""doc_events: HD Ticket before_save."""
-	if not frappe.flags.peer_support_writing and not is_agent(frappe.session.user):
+	if not write_path.inside() and not is_agent(frappe.session.user):
 		protect_peer_fields(ticket)
 	check_requester_belongs(ticket, is_agent)
 

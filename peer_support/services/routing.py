@@ -25,6 +25,7 @@ from peer_support.services import notify
 from peer_support.services.access import ticket_access, viewer
 from peer_support.services.reputation import ALL_TIME_START, period_name
 from peer_support.services.visibility import VISIBILITY_FIELD
+from peer_support.services.write_path import peer_writes
 
 Profile = Base.DocType("Peer Profile")
 Topic = Base.DocType("Peer Profile Topic")
@@ -91,8 +92,9 @@ def route_ticket(ticket: str) -> list[str]:
 def log_routing(ticket: str, user: str, channel: str) -> None:
 	try:
 		# Written by the routing job only; the unique (ticket, user) key keeps one row per pair.
-		frappe.get_doc({"doctype": "Peer Routing", "ticket": ticket, "user": user, "channel": channel}).insert(
-			ignore_permissions=True)
+		with peer_writes():
+			frappe.get_doc({"doctype": "Peer Routing", "ticket": ticket, "user": user, "channel": channel}).insert(
+				ignore_permissions=True)
 	except frappe.UniqueValidationError:
 		pass
 

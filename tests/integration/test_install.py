@@ -61,9 +61,9 @@ def test_indexes_exist_after_install():
 
 
 def test_similar_questions_read_the_fulltext_index(people):
+	from peer_support import host
 	from peer_support.api.community import solved_matching_query
 	from peer_support.services.access import viewer
-	from peer_support import host
 
 	frappe.set_user(people.mia)
 	query = solved_matching_query(["outlook", "password"], viewer())

@@ -49,9 +49,10 @@ def indexes(doctype: str) -> dict[str, list[str]]:
 	return found
 
 
-def our_indexes(doctype: str) -> set[str]:
-	"""This app's indexes on the table; its FULLTEXT one only where Helpdesk has none of its own (v1.5)."""
-	own_fulltext = {SUBJECT_FULLTEXT} if doctype == "HD Ticket" and SUBJECT_FULLTEXT in indexes(doctype) else set()
+def our_indexes(doctype: str, present: dict[str, list[str]]) -> set[str]:
+	"""This app's indexes on the table; its FULLTEXT one only where Helpdesk has none of its own (v1.5).
+	`present`: the table's indexes while the app is installed."""
+	own_fulltext = {SUBJECT_FULLTEXT} if doctype == "HD Ticket" and SUBJECT_FULLTEXT in present else set()
 	return {index_name(fields) for fields in INDEXES.get(doctype, [])} | own_fulltext
 
 
@@ -70,7 +71,7 @@ def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched(
 	before = snapshot([shared.name])
 	indexes_before = {doctype: indexes(doctype) for doctype in OTHER_APPS_TABLES}
 	for doctype in OTHER_APPS_TABLES:
-		assert our_indexes(doctype) <= set(indexes_before[doctype]), doctype
+		assert our_indexes(doctype, indexes_before[doctype]) <= set(indexes_before[doctype]), doctype
 
 	output = bench("uninstall-app", "peer_support", "--yes", "--no-backup")
 	assert "peer_support: removing Peer Support fields" in output
@@ -86,7 +87,7 @@ def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched(
 	# this app's indexes on Helpdesk's and Frappe's tables are gone; theirs are as they were
 	for doctype in OTHER_APPS_TABLES:
 		theirs = {name: columns for name, columns in indexes_before[doctype].items()
-		          if name not in our_indexes(doctype) and not set(columns) & set(DATA_FIELDS)}
+		          if name not in our_indexes(doctype, indexes_before[doctype]) and not set(columns) & set(DATA_FIELDS)}
 		assert indexes(doctype) == theirs, doctype
 	meta = frappe.get_meta("HD Ticket", cached=False)
 	assert not [f.fieldname for f in meta.fields if f.fieldname.startswith("peer_")]
@@ -121,7 +122,7 @@ def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched(
 			"Private", "None", 0)
 	assert frappe.get_single("Peer Support Settings").enabled == 1
 	for doctype in OTHER_APPS_TABLES:
-		assert our_indexes(doctype) <= set(indexes(doctype)), doctype
+		assert our_indexes(doctype, indexes_before[doctype]) <= set(indexes(doctype)), doctype
 	assert frappe.get_single("Peer Support Settings").upvote_points == 10
 	for marker in ("peer_support:agent-peer-answers", "peer_support:portal-community-link"):
 		assert len(frappe.get_all("HD Form Script", filters={"script": ["like", f"%{marker}%"]})) == 1, marker

@@ -7,7 +7,7 @@ import uuid
 import frappe
 import frappe.client
 import pytest
-from helpers import as_user, ensure_team, ensure_ticket_type, make_ticket, update_settings
+from helpers import as_user, ensure_team, ensure_ticket_type, make_answer, make_ticket, update_settings
 
 from peer_support.api import answers, community, tickets
 from peer_support.services.visibility import SharingNotAllowed, make_excluded_tickets_private
@@ -105,8 +105,7 @@ def test_a_shared_ticket_that_becomes_excluded_goes_private(people, exclusion):
 
 def test_a_raw_write_past_every_hook_still_reaches_no_colleague(people, excluded):
 	"""frappe.db.set_value skips the document's hooks; every read path checks the settings again."""
-	answer = frappe.get_doc({"doctype": "Peer Answer", "ticket": excluded.name, "author": people.lottie,
-	                         "body": "<p>Restart the core banking service.</p>"}).insert(ignore_permissions=True)
+	answer = frappe._dict(name=make_answer(excluded.name, people.lottie, "<p>Restart the core banking service.</p>"))
 	frappe.db.set_value("HD Ticket", excluded.name, {"peer_visibility": "Community", "peer_status": "Accepted",
 	                                                 "peer_accepted_answer": answer.name})
 	name = excluded.name

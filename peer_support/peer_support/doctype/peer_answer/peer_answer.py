@@ -1,10 +1,10 @@
 # Copyright (c) 2026, peer_support developers
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+from peer_support.services.write_path import AppWritten
 
 
-class PeerAnswer(Document):
+class PeerAnswer(AppWritten):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -1,9 +1,9 @@
 # Copyright (c) 2026, peer_support developers
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+from peer_support.services.write_path import AppWritten
 
 
-class PeerTicketAffected(Document):
+class PeerTicketAffected(AppWritten):
 	# Written only through peer_support.api; the database keeps one row per pair (see setup.install.UNIQUE_KEYS).
 	pass

@@ -1,0 +1,84 @@
+"""Outside this app's own methods, no record of the community can be created, changed, renamed or
+deleted, by any role (the Administrator included): the doctype controllers refuse with a message."""
+
+import frappe
+import pytest
+from helpers import as_user, shared_ticket
+
+from peer_support.api import answers, tickets
+from peer_support.services.write_path import WHERE, peer_writes
+
+CHANGES = {
+	"Peer Answer": {"score": 999},
+	"Peer Answer Vote": {"value": -1},
+	"Peer Answer Flag": {"reason": "forged"},
+	"Peer Ticket Affected": {"user": "Administrator"},
+	"Peer Ticket Follower": {"user": "Administrator"},
+	"Peer Reputation Event": {"points": 1000},
+	"Peer Reputation Period": {"points": 1000},
+	"Peer Profile": {"reputation": 1000},
+}
+
+
+@pytest.fixture
+def community(people):
+	ticket = shared_ticket(people)
+	answer = as_user(people.lottie, answers.create, ticket, "<p>Re-seat the toner.</p>")["name"]
+	as_user(people.mia, answers.vote, answer, 1)
+	as_user(people.mia, answers.flag, answer, "Outdated")
+	as_user(people.mia, tickets.affected, ticket)
+	as_user(people.mia, tickets.follow, ticket)
+	return frappe._dict(ticket=ticket, answer=answer)
+
+
+def one(doctype: str, people) -> str:
+	filters = {"user": people.lottie} if doctype in ("Peer Reputation Event", "Peer Reputation Period",
+	                                                 "Peer Profile") else {}
+	return frappe.get_all(doctype, filters=filters, pluck="name", limit=1, order_by="creation desc")[0]
+
+
+@pytest.mark.parametrize("doctype", list(CHANGES))
+@pytest.mark.parametrize("user", ["Administrator", "derek"])
+def test_no_write_outside_the_apps_methods(people, community, doctype, user):
+	name = one(doctype, people)
+	frappe.set_user(people[user] if user in people else user)
+	before = frappe.get_doc(doctype, name).as_dict()
+	changed = frappe.get_doc(doctype, name)
+	changed.update(CHANGES[doctype])
+	with pytest.raises(frappe.PermissionError):
+		changed.save(ignore_permissions=True)  # even a console write past the role checks
+	copy = frappe.copy_doc(frappe.get_doc(doctype, name))
+	with pytest.raises(frappe.PermissionError):
+		copy.insert(ignore_permissions=True)
+	with pytest.raises(frappe.PermissionError):
+		frappe.delete_doc(doctype, name, ignore_permissions=True)
+	if user != "Administrator":
+		with pytest.raises(frappe.PermissionError):
+			frappe.rename_doc(doctype, name, name + "x", force=True)
+	frappe.set_user("Administrator")
+	assert frappe.get_doc(doctype, name).as_dict() == before
+
+
+def test_the_refusal_says_where_the_change_is_made(people, community):
+	doc = frappe.get_doc("Peer Answer", community.answer)
+	doc.accepted = 1
+	with pytest.raises(frappe.PermissionError) as refused:
+		doc.save(ignore_permissions=True)
+	assert str(refused.value) == WHERE["Peer Answer"]
+
+
+def test_roles_may_only_read(people, community):
+	for doctype in CHANGES:
+		for role in ("Agent", "Agent Manager", "System Manager"):
+			perms = [p for p in frappe.get_meta(doctype).permissions if p.role == role and p.permlevel == 0]
+			for perm in perms:
+				assert perm.read and not (perm.write or perm.create or perm.delete or perm.share), (doctype, role)
+
+
+def test_inside_the_apps_methods_writes_go_through(people, community):
+	with peer_writes():
+		frappe.db.set_value("Peer Answer", community.answer, "flags_count", 0)  # a plain column write
+		doc = frappe.get_doc("Peer Answer", community.answer)
+		doc.body = "<p>Re-seat the toner, then print a test page.</p>"
+		doc.save(ignore_permissions=True)
+	assert "test page" in frappe.db.get_value("Peer Answer", community.answer, "body")
