@@ -16,9 +16,15 @@ from peer_support import host
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "demo.json"
 PEER_TABLES_BY_USER = {  # this app's records a demo person made or received
-	"Peer Answer Vote": "voter", "Peer Answer Flag": "flagged_by", "Peer Ticket Affected": "user",
-	"Peer Ticket Follower": "user", "Peer Routing": "user", "Peer Deflection": "user",
-	"Peer Reputation Event": "user", "Peer Reputation Period": "user", "Peer Answer": "author",
+	"Peer Answer Vote": "voter",
+	"Peer Answer Flag": "flagged_by",
+	"Peer Ticket Affected": "user",
+	"Peer Ticket Follower": "user",
+	"Peer Routing": "user",
+	"Peer Deflection": "user",
+	"Peer Reputation Event": "user",
+	"Peer Reputation Period": "user",
+	"Peer Answer": "author",
 }
 
 
@@ -31,8 +37,9 @@ def made(key: str) -> str | None:
 
 
 def note(key: str, doctype: str, name) -> str:
-	frappe.get_doc({"doctype": "Peer Demo Record", "key": key, "ref_doctype": doctype, "ref_name": str(name)}).insert(
-		ignore_permissions=True)  # run from the CLI as Administrator
+	frappe.get_doc(
+		{"doctype": "Peer Demo Record", "key": key, "ref_doctype": doctype, "ref_name": str(name)}
+	).insert(ignore_permissions=True)  # run from the CLI as Administrator
 	return str(name)
 
 
@@ -62,14 +69,25 @@ def load(echo=click.echo) -> dict:
 	if not frappe.db.exists("HD Team", data["team"]):
 		# After the people: Helpdesk v1.2x requires a team's users, the demo's agents.
 		agents = [email(data, p["key"]) for p in data["people"] if p["kind"] == "agent"]
-		note("team", "HD Team", frappe.get_doc(host.team_record(data["team"], agents)).insert(ignore_permissions=True).name)
+		note(
+			"team",
+			"HD Team",
+			frappe.get_doc(host.team_record(data["team"], agents)).insert(ignore_permissions=True).name,
+		)
 	for ticket in data["tickets"]:
 		make_ticket(data, ticket)
 	echo(f"tickets: {len(data['tickets'])}")
 	for article in data["articles"]:
 		if not made(f"article:{article['key']}"):
-			doc = frappe.get_doc({"doctype": "HD Article", "title": article["title"], "content": article["content"],
-			                      "status": "Published", "author": email(data, "derek")}).insert(ignore_permissions=True)
+			doc = frappe.get_doc(
+				{
+					"doctype": "HD Article",
+					"title": article["title"],
+					"content": article["content"],
+					"status": "Published",
+					"author": email(data, "derek"),
+				}
+			).insert(ignore_permissions=True)
 			note(f"article:{article['key']}", "HD Article", doc.name)
 	echo(f"articles: {len(data['articles'])}")
 	made_now = frappe.db.count("Peer Demo Record") - before
@@ -78,12 +96,22 @@ def load(echo=click.echo) -> dict:
 
 def masters(data: dict) -> None:
 	if not made("customer") and not frappe.db.exists("HD Customer", data["customer"]):
-		note("customer", "HD Customer", frappe.get_doc({"doctype": "HD Customer", "customer_name": data["customer"]}).insert(
-			ignore_permissions=True).name)
+		note(
+			"customer",
+			"HD Customer",
+			frappe.get_doc({"doctype": "HD Customer", "customer_name": data["customer"]})
+			.insert(ignore_permissions=True)
+			.name,
+		)
 	for ticket_type in data["ticket_types"]:
 		if not frappe.db.exists("HD Ticket Type", ticket_type):
-			note(f"type:{ticket_type}", "HD Ticket Type", frappe.get_doc(
-				{"doctype": "HD Ticket Type", "name": ticket_type}).insert(ignore_permissions=True).name)
+			note(
+				f"type:{ticket_type}",
+				"HD Ticket Type",
+				frappe.get_doc({"doctype": "HD Ticket Type", "name": ticket_type})
+				.insert(ignore_permissions=True)
+				.name,
+			)
 	settings = frappe.get_single("Peer Support Settings")
 	present = {row.ticket_type for row in settings.excluded_ticket_types}
 	for ticket_type in data["never_community_ticket_types"]:
@@ -100,19 +128,39 @@ def make_person(data: dict, person: dict) -> None:
 	if made(f"user:{person['key']}") or frappe.db.exists("User", user):
 		return  # made by an earlier load, or not the demo's to make
 	agent = person["kind"] == "agent"
-	frappe.get_doc({"doctype": "User", "email": user, "first_name": person["first_name"],
-	                "last_name": person["last_name"], "send_welcome_email": 0, "new_password": data["password"],
-	                "user_type": "System User" if agent else "Website User"}).insert(ignore_permissions=True)
+	frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": user,
+			"first_name": person["first_name"],
+			"last_name": person["last_name"],
+			"send_welcome_email": 0,
+			"new_password": data["password"],
+			"user_type": "System User" if agent else "Website User",
+		}
+	).insert(ignore_permissions=True)
 	note(f"user:{person['key']}", "User", user)
 	if agent:
 		agent_name = f"{person['first_name']} {person['last_name']}"
-		note(f"agent:{person['key']}", "HD Agent",
-		     frappe.get_doc(host.agent_record(user, agent_name)).insert(ignore_permissions=True).name)
+		note(
+			f"agent:{person['key']}",
+			"HD Agent",
+			frappe.get_doc(host.agent_record(user, agent_name)).insert(ignore_permissions=True).name,
+		)
 		return
 	contact_name = frappe.db.get_value("Contact", {"email_id": user})
-	contact = frappe.get_doc("Contact", contact_name) if contact_name else frappe.get_doc(
-		{"doctype": "Contact", "first_name": person["first_name"], "last_name": person["last_name"],
-		 "email_ids": [{"email_id": user, "is_primary": 1}]})
+	contact = (
+		frappe.get_doc("Contact", contact_name)
+		if contact_name
+		else frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": person["first_name"],
+				"last_name": person["last_name"],
+				"email_ids": [{"email_id": user, "is_primary": 1}],
+			}
+		)
+	)
 	contact.save(ignore_permissions=True)
 	host.add_contact_to_customer(contact.name, data["customer"])
 	host.grant_portal_roles(user)
@@ -128,10 +176,21 @@ def make_ticket(data: dict, spec: dict) -> None:
 	if made(key):
 		return
 	requester = email(data, spec["by"])
-	doc = as_user(requester, lambda: frappe.get_doc({
-		"doctype": "HD Ticket", "subject": spec["subject"], "description": f"<p>{spec['description']}</p>",
-		"ticket_type": spec["topic"], "priority": spec["priority"], "agent_group": data["team"],
-		"raised_by": requester, "via_customer_portal": 1}).insert(ignore_permissions=True))
+	doc = as_user(
+		requester,
+		lambda: frappe.get_doc(
+			{
+				"doctype": "HD Ticket",
+				"subject": spec["subject"],
+				"description": f"<p>{spec['description']}</p>",
+				"ticket_type": spec["topic"],
+				"priority": spec["priority"],
+				"agent_group": data["team"],
+				"raised_by": requester,
+				"via_customer_portal": 1,
+			}
+		).insert(ignore_permissions=True),
+	)
 	name = note(key, "HD Ticket", doc.name)
 	if spec.get("share"):
 		as_user(requester, tickets.share, name)
@@ -184,14 +243,28 @@ def remove(echo=click.echo) -> dict:
 	frappe.qb.from_(profile).delete().where(profile.name.isin(users or [""])).run()
 	settings = frappe.get_single("Peer Support Settings")
 	added = {r.key.split(":", 2)[2] for r in records if r.key.startswith("settings:excluded:")}
-	settings.set("excluded_ticket_types", [row for row in settings.excluded_ticket_types if row.ticket_type not in added])
+	settings.set(
+		"excluded_ticket_types",
+		[row for row in settings.excluded_ticket_types if row.ticket_type not in added],
+	)
 	settings.save(ignore_permissions=True)
 	# Frappe makes a contact for every new user, agents included: those are the demo's too.
-	by_type["Contact"] = sorted(set(by_type.get("Contact", [])) | set(
-		frappe.get_all("Contact", filters={"email_id": ["in", users or [""]]}, pluck="name")))
+	by_type["Contact"] = sorted(
+		set(by_type.get("Contact", []))
+		| set(frappe.get_all("Contact", filters={"email_id": ["in", users or [""]]}, pluck="name"))
+	)
 	for contact in by_type["Contact"]:
 		host.remove_contact_from_customers(contact)
-	order = ["HD Article", "HD Ticket", "HD Agent", "Contact", "User", "HD Team", "HD Customer", "HD Ticket Type"]
+	order = [
+		"HD Article",
+		"HD Ticket",
+		"HD Agent",
+		"Contact",
+		"User",
+		"HD Team",
+		"HD Customer",
+		"HD Ticket Type",
+	]
 	for doctype in order:
 		names = by_type.get(doctype, [])
 		if doctype == "HD Ticket Type":
@@ -201,8 +274,11 @@ def remove(echo=click.echo) -> dict:
 				frappe.delete_doc(doctype, name, ignore_permissions=True, force=True, delete_permanently=True)
 		if names:
 			echo(f"removed {len(names)} {doctype}")
-	for doctype, field in (("Communication", "reference_name"), ("HD Ticket Activity", "ticket"),
-	                       ("Notification Log", "for_user")):
+	for doctype, field in (
+		("Communication", "reference_name"),
+		("HD Ticket Activity", "ticket"),
+		("Notification Log", "for_user"),
+	):
 		table = DocType(doctype)
 		values = users if field == "for_user" else ticket_names
 		if values:

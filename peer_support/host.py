@@ -115,8 +115,14 @@ def is_agent(user: str) -> bool:
 	if AGENT_ROLES & set(frappe.get_roles(user)):
 		return True
 	Agent = DocType("HD Agent")
-	return bool(frappe.qb.from_(Agent).select(Agent.name).where(Agent.user == user).where(Agent.is_active == 1)
-	            .limit(1).run())
+	return bool(
+		frappe.qb.from_(Agent)
+		.select(Agent.name)
+		.where(Agent.user == user)
+		.where(Agent.is_active == 1)
+		.limit(1)
+		.run()
+	)
 
 
 def _members():
@@ -124,13 +130,21 @@ def _members():
 	Contact = DocType("Contact")
 	if has_customer_members():
 		Member = DocType("HD Customer Member")
-		query = (frappe.qb.from_(Member).join(Contact).on(Member.contact_name == Contact.name)
-		         .where(Member.parenttype == "HD Customer").where(Member.parentfield == "contacts"))
+		query = (
+			frappe.qb.from_(Member)
+			.join(Contact)
+			.on(Member.contact_name == Contact.name)
+			.where(Member.parenttype == "HD Customer")
+			.where(Member.parentfield == "contacts")
+		)
 		return query, Member.parent, Contact
 	Link = DocType("Dynamic Link")
 	query = (
-		frappe.qb.from_(Link).join(Contact).on(Link.parent == Contact.name)
-		.where(Link.parenttype == "Contact").where(Link.parentfield == "links")
+		frappe.qb.from_(Link)
+		.join(Contact)
+		.on(Link.parent == Contact.name)
+		.where(Link.parenttype == "Contact")
+		.where(Link.parentfield == "links")
 		.where(Link.link_doctype == "HD Customer")
 	)
 	return query, Link.link_name, Contact
@@ -139,7 +153,12 @@ def _members():
 def customers_of(user: str) -> frozenset[str]:
 	"""HD Customers whose contact the user is (by the contact's user, or its e-mail address)."""
 	query, customer, Contact = _members()
-	rows = query.select(customer).where((Contact.user == user) | (Contact.email_id == user)).distinct().run(pluck=True)
+	rows = (
+		query.select(customer)
+		.where((Contact.user == user) | (Contact.email_id == user))
+		.distinct()
+		.run(pluck=True)
+	)
 	return frozenset(rows)
 
 
@@ -210,7 +229,9 @@ def resolved_status() -> str:
 	"""The status Helpdesk resolves a ticket with: "Resolved", or the first status of that category."""
 	if not has_status_records():
 		return RESOLVED
-	names = frappe.get_all("HD Ticket Status", filters={"category": RESOLVED}, pluck="name", order_by="creation asc")
+	names = frappe.get_all(
+		"HD Ticket Status", filters={"category": RESOLVED}, pluck="name", order_by="creation asc"
+	)
 	return RESOLVED if RESOLVED in names or not names else names[0]
 
 
@@ -268,8 +289,12 @@ def feedback_option_exists(option: str) -> bool:
 
 def feedback_options() -> list[dict]:
 	"""Helpdesk's feedback options; portal users may not read the doctype itself, and it holds nothing private."""
-	return frappe.get_all("HD Ticket Feedback Option", fields=["name", "label", "rating"], order_by="rating desc",
-	                      ignore_permissions=True)
+	return frappe.get_all(
+		"HD Ticket Feedback Option",
+		fields=["name", "label", "rating"],
+		order_by="rating desc",
+		ignore_permissions=True,
+	)
 
 
 def log_activity(ticket, action: str) -> None:
@@ -304,7 +329,13 @@ def public_article_route(article: str) -> str:
 
 def article_draft(title: str, content: str, category: str | None, author: str) -> dict:
 	"""The values of a new draft HD Article, which the service desk reviews and publishes in Helpdesk."""
-	values = {"doctype": "HD Article", "title": title, "content": content, "status": ARTICLE_DRAFT, "author": author}
+	values = {
+		"doctype": "HD Article",
+		"title": title,
+		"content": content,
+		"status": ARTICLE_DRAFT,
+		"author": author,
+	}
 	if category:
 		values["category"] = category
 	return values
@@ -316,8 +347,11 @@ def article_draft(title: str, content: str, category: str | None, author: str) -
 
 def subject_fulltext_indexes() -> list[str]:
 	"""Names of FULLTEXT indexes on HD Ticket's subject alone (Helpdesk v1.2x makes `ft_subject`)."""
-	rows = frappe.db.sql(
-		"SHOW INDEX FROM `tabHD Ticket` WHERE Index_type = 'FULLTEXT'", as_dict=True) if frappe.db.db_type == "mariadb" else []
+	rows = (
+		frappe.db.sql("SHOW INDEX FROM `tabHD Ticket` WHERE Index_type = 'FULLTEXT'", as_dict=True)
+		if frappe.db.db_type == "mariadb"
+		else []
+	)
 	columns: dict[str, set] = {}
 	for row in rows:
 		columns.setdefault(row.Key_name, set()).add(row.Column_name)

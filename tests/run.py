@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The test command: unit, integration and e2e tiers, one summary line per tier and per bench.
 
-    python3 tests/run.py [--tier unit|integration|e2e] [--bench PATH] [--keep-site] [--host-suite]
+    python3 tests/run.py [--tier lint|unit|integration|e2e] [--bench PATH] [--keep-site] [--host-suite]
 
+lint         ruff check and ruff format --check on the whole tree.
 unit         plain pytest on tests/unit, no Frappe.
 integration  on every bench found (see below): copies this checkout into its apps/peer_support,
              creates a throw-away site with helpdesk and peer_support, runs tests/integration
@@ -76,7 +77,9 @@ class Tier:
 
 	@property
 	def ok(self) -> bool:
-		return not self.note.startswith("FAILED") and self.failed == 0 and (self.passed > 0 or bool(self.note))
+		return (
+			not self.note.startswith("FAILED") and self.failed == 0 and (self.passed > 0 or bool(self.note))
+		)
 
 	def summary(self) -> str:
 		if self.note and not self.passed and not self.failed:
@@ -101,8 +104,11 @@ class Bench:
 
 	@staticmethod
 	def is_bench(path: Path) -> bool:
-		return ((path / "sites" / "apps.txt").is_file() and (path / "env" / "bin" / "python").exists()
-		        and (path / "apps" / "helpdesk").is_dir())
+		return (
+			(path / "sites" / "apps.txt").is_file()
+			and (path / "env" / "bin" / "python").exists()
+			and (path / "apps" / "helpdesk").is_dir()
+		)
 
 	@classmethod
 	def find_all(cls, only: str | None = None) -> list["Bench"]:
@@ -127,7 +133,9 @@ class Bench:
 			return ["runuser", "-u", self.owner.pw_name, "--", "env", f"HOME={self.owner.pw_dir}", *args]
 		return args
 
-	def run(self, args: list[str], logfile: Path, cwd: Path | None = None, stdin: str | None = None, env=None):
+	def run(
+		self, args: list[str], logfile: Path, cwd: Path | None = None, stdin: str | None = None, env=None
+	):
 		"""Run as the bench owner, output to logfile; returns (returncode, output)."""
 		with open(logfile, "a") as out:
 			out.write(f"\n$ {' '.join(args)}\n")
@@ -147,7 +155,11 @@ class Bench:
 
 	def frappe(self, site: str | None, args: list[str], logfile: Path, **kwargs):
 		site_args = ["--site", site] if site else []
-		return self.run([str(self.python), "-m", "frappe.utils.bench_helper", "frappe", *site_args, *args], logfile, **kwargs)
+		return self.run(
+			[str(self.python), "-m", "frappe.utils.bench_helper", "frappe", *site_args, *args],
+			logfile,
+			**kwargs,
+		)
 
 	def install_checkout(self, logfile: Path) -> None:
 		"""Put this checkout into apps/peer_support (a copy the bench owner owns) and pip-install it.
@@ -157,12 +169,17 @@ class Bench:
 		target = self.path / "apps" / APP
 		if target.resolve() != ROOT:
 			if target.is_symlink() or (target.exists() and not (target / HARNESS_MARK).exists()):
-				raise RuntimeError(f"{target} exists and was not made by this harness; move it away or point "
-				                   f"the bench at this checkout ({ROOT}) first")
+				raise RuntimeError(
+					f"{target} exists and was not made by this harness; move it away or point "
+					f"the bench at this checkout ({ROOT}) first"
+				)
 			if target.exists():
 				shutil.rmtree(target)
-			shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(".git", "test-results", "__pycache__", "*.pyc",
-			                                                            "node_modules"))
+			shutil.copytree(
+				ROOT,
+				target,
+				ignore=shutil.ignore_patterns(".git", "test-results", "__pycache__", "*.pyc", "node_modules"),
+			)
 			(target / HARNESS_MARK).write_text(f"copied from {ROOT} by tests/run.py; replaced on every run\n")
 			if os.geteuid() == 0:
 				for path in [target, *target.rglob("*")]:
@@ -173,7 +190,9 @@ class Bench:
 		# Test tools in the bench's env; Playwright drives Debian's chromium (no browser download).
 		code, _ = self.run([str(self.python), "-c", "import pytest, requests, playwright"], logfile)
 		if code:
-			self.run([str(self.python), "-m", "pip", "install", "-q", "pytest", "requests", "playwright"], logfile)
+			self.run(
+				[str(self.python), "-m", "pip", "install", "-q", "pytest", "requests", "playwright"], logfile
+			)
 		apps = (self.sites / "apps.txt").read_text().split()
 		if APP not in apps:
 			(self.sites / "apps.txt").write_text("\n".join([*apps, APP]) + "\n")
@@ -192,16 +211,22 @@ class Bench:
 		# The tests make more users in an hour than Frappe lets a site make by default (60).
 		self.frappe(site, ["set-config", "--parse", "throttle_user_limit", "100000"], logfile)
 		# A real site has been through Frappe's setup wizard; until then Desk shows only the wizard.
-		snippet = (f"import frappe; frappe.init(site={site!r}, sites_path='.'); frappe.connect(); "
-		           "frappe.db.set_single_value('System Settings', 'setup_complete', 1); frappe.db.commit()")
+		snippet = (
+			f"import frappe; frappe.init(site={site!r}, sites_path='.'); frappe.connect(); "
+			"frappe.db.set_single_value('System Settings', 'setup_complete', 1); frappe.db.commit()"
+		)
 		self.run([str(self.python), "-c", snippet], logfile, cwd=self.sites)
 
 	def drop_site(self, site: str, logfile: Path) -> None:
 		"""Drop a site this harness made (its name says so), and its archived copy."""
 		assert site.startswith(SITE_PREFIX), site
 		root_password = os.environ.get("PEER_SUPPORT_DB_ROOT_PASSWORD", "")
-		self.frappe(None, ["drop-site", site, "--force", "--no-backup", "--db-root-username", "root"],
-		            logfile, stdin=root_password + "\n")
+		self.frappe(
+			None,
+			["drop-site", site, "--force", "--no-backup", "--db-root-username", "root"],
+			logfile,
+			stdin=root_password + "\n",
+		)
 		archived = self.path / "archived" / "sites" / site
 		if archived.exists():
 			shutil.rmtree(archived, ignore_errors=True)
@@ -237,6 +262,25 @@ def unit_tier() -> Tier:
 	return tier
 
 
+def lint_tier() -> Tier:
+	"""ruff check and ruff format --check on the whole tree (settings in pyproject.toml)."""
+	tier = Tier("lint")
+	if shutil.which("ruff") is None:
+		tier.note = "SKIPPED (ruff not installed: pip install ruff)"
+		return tier
+	for args in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
+		proc = subprocess.run(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+		(RESULTS / "lint.log").open("a").write(f"$ {' '.join(args)}\n{proc.stdout}")
+		print(
+			f"{' '.join(args)}: {proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.returncode}"
+		)
+		if proc.returncode:
+			tier.failed += 1
+		else:
+			tier.passed += 1
+	return tier
+
+
 def free_port() -> int:
 	with socket.socket() as sock:
 		sock.bind(("127.0.0.1", 0))
@@ -263,12 +307,18 @@ def site_tiers(bench: Bench, tiers: set[str], keep_site: bool) -> list[Tier]:
 	setup_log = results / "bench.log"
 	site = f"{SITE_PREFIX}{secrets.token_hex(4)}.localhost"
 	app_dir = bench.path / "apps" / APP
-	env = {"PEER_SUPPORT_SITE": site, "PEER_SUPPORT_SITES_PATH": str(bench.sites), "PYTHONDONTWRITEBYTECODE": "1"}
+	env = {
+		"PEER_SUPPORT_SITE": site,
+		"PEER_SUPPORT_SITES_PATH": str(bench.sites),
+		"PYTHONDONTWRITEBYTECODE": "1",
+	}
 	tier_list = [t for t, name in ((integration, "integration"), (e2e, "e2e")) if name in tiers]
 	started = time.monotonic()
 	try:
-		log(f"bench: {bench.path} (helpdesk {bench.helpdesk}, frappe {bench.frappe_version}, owner "
-		    f"{bench.owner.pw_name}); installing this checkout")
+		log(
+			f"bench: {bench.path} (helpdesk {bench.helpdesk}, frappe {bench.frappe_version}, owner "
+			f"{bench.owner.pw_name}); installing this checkout"
+		)
 		bench.install_checkout(setup_log)
 		log(f"creating site {site} with helpdesk and {APP} (takes a few minutes)")
 		bench.new_site(site, setup_log)
@@ -292,16 +342,28 @@ def site_tiers(bench: Bench, tiers: set[str], keep_site: bool) -> list[Tier]:
 	try:
 		if "integration" in tiers:
 			log(f"integration[{bench.label}]: in-site tests")
-			code, output = run_pytest(python, [f"{tests}/integration"], ["-m", "not lifecycle"], bench.sites,
-			                          runner_for("integration.log"), env)
+			code, output = run_pytest(
+				python,
+				[f"{tests}/integration"],
+				["-m", "not lifecycle"],
+				bench.sites,
+				runner_for("integration.log"),
+				env,
+			)
 			integration.add(output, code)
 		if "e2e" in tiers:
 			e2e_tier(bench, site, e2e, results, runner_for("e2e.log"), env)
 		if "integration" in tiers:
 			# Last on this site: the lifecycle uninstalls and reinstalls the app, so nothing runs after it.
 			log(f"integration[{bench.label}]: lifecycle tests (uninstall, Helpdesk alone, reinstall)")
-			code, output = run_pytest(python, [f"{tests}/integration"], ["-m", "lifecycle"], bench.sites,
-			                          runner_for("integration.log"), env)
+			code, output = run_pytest(
+				python,
+				[f"{tests}/integration"],
+				["-m", "lifecycle"],
+				bench.sites,
+				runner_for("integration.log"),
+				env,
+			)
 			integration.add(output, code)
 	finally:
 		if keep_site:
@@ -323,18 +385,43 @@ def e2e_tier(bench: Bench, site: str, e2e: Tier, results: Path, runner, env: dic
 		os.chown(artifacts, bench.owner.pw_uid, bench.owner.pw_gid)
 	log(f"e2e[{bench.label}]: serving {site} on 127.0.0.1:{port}")
 	server = subprocess.Popen(
-		bench.command([python, "-m", "frappe.utils.bench_helper", "frappe", "--site", site,
-		               "serve", "--port", str(port), "--noreload"]),
-		cwd=bench.sites, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True,
+		bench.command(
+			[
+				python,
+				"-m",
+				"frappe.utils.bench_helper",
+				"frappe",
+				"--site",
+				site,
+				"serve",
+				"--port",
+				str(port),
+				"--noreload",
+			]
+		),
+		cwd=bench.sites,
+		stdout=server_log,
+		stderr=subprocess.STDOUT,
+		start_new_session=True,
 	)
 	try:
 		base = f"http://127.0.0.1:{port}"
 		if not wait_for(f"{base}/api/method/ping", 90):
 			e2e.note = f"FAILED (web server did not start, see {results / 'server.log'})"
 			return
-		code, output = run_pytest(python, [str(bench.path / "apps" / APP / "tests" / "e2e")], [], bench.sites, runner,
-		                          {**env, "PEER_SUPPORT_BASE_URL": base, "PEER_SUPPORT_ADMIN_PASSWORD": ADMIN_PASSWORD,
-		                           "PEER_SUPPORT_ARTIFACTS": str(artifacts)})
+		code, output = run_pytest(
+			python,
+			[str(bench.path / "apps" / APP / "tests" / "e2e")],
+			[],
+			bench.sites,
+			runner,
+			{
+				**env,
+				"PEER_SUPPORT_BASE_URL": base,
+				"PEER_SUPPORT_ADMIN_PASSWORD": ADMIN_PASSWORD,
+				"PEER_SUPPORT_ARTIFACTS": str(artifacts),
+			},
+		)
 		e2e.add(output, code)
 		shutil.copytree(artifacts, results / "e2e-artifacts", dirs_exist_ok=True)
 	finally:
@@ -377,31 +464,47 @@ def host_suite(bench: Bench) -> tuple[str, bool]:
 		finally:
 			bench.drop_site(site, logfile)
 		ran, failed = counts[label]
-		log(f"helpdesk-suite[{bench.label}]: {label} {APP}: {ran} tests, {failed} failed "
-		    f"({time.monotonic() - started:.0f} s)")
+		log(
+			f"helpdesk-suite[{bench.label}]: {label} {APP}: {ran} tests, {failed} failed "
+			f"({time.monotonic() - started:.0f} s)"
+		)
 	(ran0, failed0), (ran1, failed1) = counts["without"], counts["with"]
 	same = ran0 > 0 and failed0 >= 0 and (ran0, failed0) == (ran1, failed1)
-	line = (f"helpdesk-suite[{bench.label}]: without {APP} {ran0 - failed0} passed, {failed0} failed; "
-	        f"with {APP} {ran1 - failed1} passed, {failed1} failed ({'same' if same else 'DIFFERENT'})")
+	line = (
+		f"helpdesk-suite[{bench.label}]: without {APP} {ran0 - failed0} passed, {failed0} failed; "
+		f"with {APP} {ran1 - failed1} passed, {failed1} failed ({'same' if same else 'DIFFERENT'})"
+	)
 	return line, same
 
 
 def main() -> int:
-	parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-	parser.add_argument("--tier", choices=["unit", "integration", "e2e"], action="append",
-	                    help="run only this tier (repeatable); default: all")
+	parser = argparse.ArgumentParser(
+		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+	)
+	parser.add_argument(
+		"--tier",
+		choices=["lint", "unit", "integration", "e2e"],
+		action="append",
+		help="run only this tier (repeatable); default: all",
+	)
 	parser.add_argument("--bench", help="only these benches (paths or globs, ':' or ',' separated)")
 	parser.add_argument("--keep-site", action="store_true", help="do not drop the test site (debugging)")
-	parser.add_argument("--host-suite", action="store_true",
-	                    help="also run Helpdesk's own server tests with and without this app on each bench")
+	parser.add_argument(
+		"--host-suite",
+		action="store_true",
+		help="also run Helpdesk's own server tests with and without this app on each bench",
+	)
 	options = parser.parse_args()
-	tiers = set(options.tier or ["unit", "integration", "e2e"])
+	tiers = set(options.tier or ["lint", "unit", "integration", "e2e"])
 	shutil.rmtree(RESULTS, ignore_errors=True)
 	RESULTS.mkdir()
 	started = time.monotonic()
 
 	results: list[Tier] = []
 	extra: list[tuple[str, bool]] = []
+	if "lint" in tiers:
+		log("lint: ruff check, ruff format --check")
+		results.append(lint_tier())
 	if "unit" in tiers:
 		log("unit: plain pytest, no Frappe")
 		results.append(unit_tier())

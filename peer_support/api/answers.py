@@ -34,8 +34,22 @@ from peer_support.services.access import ticket_access, viewer
 from peer_support.services.rows import full_names, get_field, get_row, insert_row, param, statement
 from peer_support.services.write_path import peer_writes
 
-ANSWER_FIELDS = ["name", "ticket", "author", "body", "score", "accepted", "endorsed_by", "hidden", "hidden_reason",
-                 "flags_count", "kb_article", "resolved_ticket", "creation", "modified"]
+ANSWER_FIELDS = [
+	"name",
+	"ticket",
+	"author",
+	"body",
+	"score",
+	"accepted",
+	"endorsed_by",
+	"hidden",
+	"hidden_reason",
+	"flags_count",
+	"kb_article",
+	"resolved_ticket",
+	"creation",
+	"modified",
+]
 RESOLVE = "Resolve the Ticket"
 
 # Rate limits per user, over a window of RATE_WINDOW seconds: generous for a person, tight for a script.
@@ -48,7 +62,9 @@ RATE_KEY = "_peer_support_rate_user"
 
 def configured_limit(action: str):
 	"""The site's limit for `action` (read on each request), else RATE_LIMITS'."""
-	return lambda: cint((frappe.conf.get("peer_support_rate_limits") or {}).get(action)) or RATE_LIMITS[action]
+	return lambda: (
+		cint((frappe.conf.get("peer_support_rate_limits") or {}).get(action)) or RATE_LIMITS[action]
+	)
 
 
 def per_user(fn):
@@ -148,7 +164,9 @@ def create(ticket: str | int | None = None, body: str | None = None) -> dict:
 		forbid(_("Colleagues answer here; the requester accepts an answer and agents reply in Helpdesk."))
 	check_body(body)
 
-	answer = frappe.get_doc({"doctype": "Peer Answer", "ticket": facts.name, "author": me.user, "body": to_html(body)})
+	answer = frappe.get_doc(
+		{"doctype": "Peer Answer", "ticket": facts.name, "author": me.user, "body": to_html(body)}
+	)
 	# Checked above: the author is in the ticket's audience; portal users have no role on Peer Answer.
 	with peer_writes():
 		answer.insert(ignore_permissions=True)  # Frappe sanitises the Text Editor body on save
@@ -207,21 +225,36 @@ def vote(answer: str | None = None, value: int | None = None) -> dict:
 	if refusal is VoteRefusal.OWN_TICKET:
 		forbid(_("You asked this question: accept the answer that solved it instead of voting."))
 	if refusal is VoteRefusal.SAME_VOTE:
-		frappe.throw(_("You have already voted on this answer.") if value else _("You have not voted on this answer."),
-		             frappe.DuplicateEntryError)
+		frappe.throw(
+			_("You have already voted on this answer.") if value else _("You have not voted on this answer."),
+			frappe.DuplicateEntryError,
+		)
 	if refusal is not None:
 		frappe.throw(_("This vote is not allowed."))
 
-	points = reputation.on_vote(ctx.answer, ctx.ticket, ctx.me.user, old, value, existing.points if existing else 0)
+	points = reputation.on_vote(
+		ctx.answer, ctx.ticket, ctx.me.user, old, value, existing.points if existing else 0
+	)
 	if not existing:
 		now = now_datetime()
 		try:
 			# Checked above: a colleague in the audience, not the author or requester. The unique
 			# (answer, voter) key refuses a concurrent second vote of the same colleague.
-			insert_row("Peer Answer Vote", {
-				"name": frappe.generate_hash(length=12), "answer": ctx.answer.name, "voter": ctx.me.user,
-				"ticket": str(ctx.ticket.name), "value": value, "points": points, "creation": now, "modified": now,
-				"owner": ctx.me.user, "modified_by": ctx.me.user})
+			insert_row(
+				"Peer Answer Vote",
+				{
+					"name": frappe.generate_hash(length=12),
+					"answer": ctx.answer.name,
+					"voter": ctx.me.user,
+					"ticket": str(ctx.ticket.name),
+					"value": value,
+					"points": points,
+					"creation": now,
+					"modified": now,
+					"owner": ctx.me.user,
+					"modified_by": ctx.me.user,
+				},
+			)
 		except Exception as error:
 			if not frappe.db.is_duplicate_entry(error):
 				raise
@@ -229,7 +262,9 @@ def vote(answer: str | None = None, value: int | None = None) -> dict:
 	elif value == 0:
 		frappe.qb.from_(Vote).delete().where(Vote.name == existing.name).run()
 	else:
-		frappe.qb.update(Vote).set(Vote.value, value).set(Vote.points, points).where(Vote.name == existing.name).run()
+		frappe.qb.update(Vote).set(Vote.value, value).set(Vote.points, points).where(
+			Vote.name == existing.name
+		).run()
 	add_to_score(ctx.answer.name, value - old)
 	# The answer's row stays locked until commit, so the score read with the lock plus this change is its score.
 	result = projection(ctx, frappe._dict(ctx.answer, score=(ctx.answer.score or 0) + value - old))
@@ -242,8 +277,11 @@ def add_to_score(answer: str, change: int) -> None:
 
 	def build():
 		Answer = DocType("Peer Answer")
-		return frappe.qb.update(Answer).set(Answer.score, Answer.score + param("change")).where(
-			Answer.name == param("answer"))
+		return (
+			frappe.qb.update(Answer)
+			.set(Answer.score, Answer.score + param("change"))
+			.where(Answer.name == param("answer"))
+		)
 
 	frappe.db.sql(statement(("add to score",), build), {"answer": answer, "change": change})
 
@@ -285,20 +323,33 @@ def accept(answer: str | None = None, feedback: str | None = None) -> dict:
 		# A switch: the ticket this app resolved for the previous answer now stays resolved for this one.
 		resolved_by_app = resolve or bool(get_field("Peer Answer", previous, "resolved_ticket"))
 		frappe.qb.update(Answer).set(Answer.accepted, 0).set(Answer.resolved_ticket, 0).where(
-			Answer.name == previous).run()
-		reputation.on_accept(frappe._dict(name=previous, author=frappe.db.get_value("Peer Answer", previous, "author"),
-		                                  ticket=ticket.name), accepted=False)
+			Answer.name == previous
+		).run()
+		reputation.on_accept(
+			frappe._dict(
+				name=previous,
+				author=frappe.db.get_value("Peer Answer", previous, "author"),
+				ticket=ticket.name,
+			),
+			accepted=False,
+		)
 	frappe.qb.update(Answer).set(Answer.accepted, 1).set(Answer.resolved_ticket, int(resolved_by_app)).where(
-		Answer.name == ctx.answer.name).run()
+		Answer.name == ctx.answer.name
+	).run()
 	reputation.on_accept(ctx.answer, accepted=True)
 
 	author_name = full_name(ctx.answer.author)
 	log_activity(ticket.name, _("accepted the peer answer from {0}").format(author_name))
 	notify.answer_event(ctx.answer, _("Your answer on ticket #{0} was accepted").format(ticket.name))
 	if not resolve and not is_done(ticket):
-		notify.notify(notify.ticket_agents(ticket.name),
-		              _("Ticket #{0}: the requester accepted a peer answer; please confirm and resolve it").format(
-		                  ticket.name), ticket.name, for_agents=True)
+		notify.notify(
+			notify.ticket_agents(ticket.name),
+			_("Ticket #{0}: the requester accepted a peer answer; please confirm and resolve it").format(
+				ticket.name
+			),
+			ticket.name,
+			for_agents=True,
+		)
 	return projection(ctx)
 
 
@@ -324,10 +375,13 @@ def unaccept(answer: str | None = None) -> dict:
 		ticket.save(ignore_permissions=True)
 	Answer = DocType("Peer Answer")
 	frappe.qb.update(Answer).set(Answer.accepted, 0).set(Answer.resolved_ticket, 0).where(
-		Answer.name == ctx.answer.name).run()
+		Answer.name == ctx.answer.name
+	).run()
 	reputation.on_accept(ctx.answer, accepted=False)
-	log_activity(ticket.name, _("withdrew the acceptance of the peer answer from {0}").format(
-		full_name(ctx.answer.author)))
+	log_activity(
+		ticket.name,
+		_("withdrew the acceptance of the peer answer from {0}").format(full_name(ctx.answer.author)),
+	)
 	return projection(ctx)
 
 
@@ -340,10 +394,13 @@ def endorse(answer: str | None = None) -> dict:
 	if not ctx.answer.endorsed_by:
 		set_answer(ctx, endorsed_by=ctx.me.user, endorsed_on=now_datetime())
 		reputation.on_endorse(ctx.answer, endorsed=True)
-		log_activity(ctx.ticket.name, _("endorsed the peer answer from {0} (verified by IT)").format(
-			full_name(ctx.answer.author)))
-		notify.answer_event(ctx.answer, _("The service desk verified your answer on ticket #{0}").format(
-			ctx.ticket.name))
+		log_activity(
+			ctx.ticket.name,
+			_("endorsed the peer answer from {0} (verified by IT)").format(full_name(ctx.answer.author)),
+		)
+		notify.answer_event(
+			ctx.answer, _("The service desk verified your answer on ticket #{0}").format(ctx.ticket.name)
+		)
 	return projection(ctx)
 
 
@@ -355,8 +412,10 @@ def unendorse(answer: str | None = None) -> dict:
 	if ctx.answer.endorsed_by:
 		set_answer(ctx, endorsed_by=None, endorsed_on=None)
 		reputation.on_endorse(ctx.answer, endorsed=False)
-		log_activity(ctx.ticket.name, _("withdrew the endorsement of the peer answer from {0}").format(
-			full_name(ctx.answer.author)))
+		log_activity(
+			ctx.ticket.name,
+			_("withdrew the endorsement of the peer answer from {0}").format(full_name(ctx.answer.author)),
+		)
 	return projection(ctx)
 
 
@@ -367,10 +426,16 @@ def hide(answer: str | None = None, reason: str | None = None) -> dict:
 	require_agent(ctx)
 	if not (reason or "").strip():
 		frappe.throw(_("Say why the answer is hidden; its author is told."), frappe.MandatoryError)
-	hide_answer(ctx, reason.strip(), ctx.me.user,
-	            _("hid the peer answer from {0}: {1}").format(full_name(ctx.answer.author), reason.strip()))
-	notify.answer_event(ctx.answer, _("The service desk hid your answer on ticket #{0}: {1}").format(
-		ctx.ticket.name, reason.strip()))
+	hide_answer(
+		ctx,
+		reason.strip(),
+		ctx.me.user,
+		_("hid the peer answer from {0}: {1}").format(full_name(ctx.answer.author), reason.strip()),
+	)
+	notify.answer_event(
+		ctx.answer,
+		_("The service desk hid your answer on ticket #{0}: {1}").format(ctx.ticket.name, reason.strip()),
+	)
 	return projection(ctx)
 
 
@@ -381,7 +446,9 @@ def unhide(answer: str | None = None) -> dict:
 	if ctx.answer.hidden:
 		set_answer(ctx, hidden=0, hidden_reason=None, hidden_by=None)
 		reputation.on_hide(ctx.answer, hidden=False)
-		log_activity(ctx.ticket.name, _("showed the peer answer from {0} again").format(full_name(ctx.answer.author)))
+		log_activity(
+			ctx.ticket.name, _("showed the peer answer from {0} again").format(full_name(ctx.answer.author))
+		)
 	return projection(ctx)
 
 
@@ -395,8 +462,15 @@ def flag(answer: str | None = None, reason: str | None = None) -> dict:
 		forbid(_("Agents hide answers directly instead of flagging them."))
 	if ctx.answer.author == ctx.me.user:
 		forbid(_("You cannot flag your own answer; edit it instead."))
-	flag_doc = frappe.get_doc({"doctype": "Peer Answer Flag", "answer": ctx.answer.name, "flagged_by": ctx.me.user,
-	                           "ticket": ctx.ticket.name, "reason": (reason or "").strip()[:1000]})
+	flag_doc = frappe.get_doc(
+		{
+			"doctype": "Peer Answer Flag",
+			"answer": ctx.answer.name,
+			"flagged_by": ctx.me.user,
+			"ticket": ctx.ticket.name,
+			"reason": (reason or "").strip()[:1000],
+		}
+	)
 	try:
 		# Checked above: a colleague who may read the answer.
 		with peer_writes():
@@ -404,16 +478,28 @@ def flag(answer: str | None = None, reason: str | None = None) -> dict:
 	except frappe.UniqueValidationError:
 		frappe.throw(_("You have already flagged this answer."), frappe.DuplicateEntryError)
 	Answer = DocType("Peer Answer")
-	frappe.qb.update(Answer).set(Answer.flags_count, Answer.flags_count + 1).where(Answer.name == ctx.answer.name).run()
+	frappe.qb.update(Answer).set(Answer.flags_count, Answer.flags_count + 1).where(
+		Answer.name == ctx.answer.name
+	).run()
 	flags = frappe.db.get_value("Peer Answer", ctx.answer.name, "flags_count")
 	threshold = get_settings().flag_threshold or 0
 	if not ctx.answer.hidden and hidden_for_review(flags, threshold):
-		hide_answer(ctx, review_reason(threshold), None,
-		            _("flagged the peer answer from {0}; it is hidden for review after {1} flags").format(
-		                full_name(ctx.answer.author), flags))
-		notify.notify(notify.ticket_agents(ctx.ticket.name),
-		              _("Ticket #{0}: a peer answer was hidden for review after {1} flags").format(
-		                  ctx.ticket.name, flags), ctx.ticket.name, for_agents=True)
+		hide_answer(
+			ctx,
+			review_reason(threshold),
+			None,
+			_("flagged the peer answer from {0}; it is hidden for review after {1} flags").format(
+				full_name(ctx.answer.author), flags
+			),
+		)
+		notify.notify(
+			notify.ticket_agents(ctx.ticket.name),
+			_("Ticket #{0}: a peer answer was hidden for review after {1} flags").format(
+				ctx.ticket.name, flags
+			),
+			ctx.ticket.name,
+			for_agents=True,
+		)
 	return {"name": ctx.answer.name, "flagged": True}
 
 

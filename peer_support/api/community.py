@@ -37,8 +37,31 @@ WORD_COUNT_TTL = 3600
 # Rows the full-text index cannot show (see `solved_recently`) are looked for among this many of the
 # newest solved questions the caller may read.
 RECENT_SOLVED = 500
-STOP_WORDS = {"the", "and", "for", "with", "not", "does", "doesn", "can", "cannot", "how", "what", "why", "when",
-              "from", "this", "that", "have", "has", "my", "our", "your", "after", "since"}
+STOP_WORDS = {
+	"the",
+	"and",
+	"for",
+	"with",
+	"not",
+	"does",
+	"doesn",
+	"can",
+	"cannot",
+	"how",
+	"what",
+	"why",
+	"when",
+	"from",
+	"this",
+	"that",
+	"have",
+	"has",
+	"my",
+	"our",
+	"your",
+	"after",
+	"since",
+}
 
 
 def require_login():
@@ -54,10 +77,17 @@ def audience_conditions(query, Ticket, me):
 	query = query.where(Ticket.peer_visibility == COMMUNITY)
 	if not me.is_agent and settings.audience != ALL_PORTAL_USERS:
 		mine = Ticket.raised_by == me.user
-		query = query.where(Ticket.customer.isin(list(me.customers)) | mine) if me.customers else query.where(mine)
+		query = (
+			query.where(Ticket.customer.isin(list(me.customers)) | mine)
+			if me.customers
+			else query.where(mine)
+		)
 	policy = settings.sharing_policy()
-	for field, excluded in (("ticket_type", policy.excluded_ticket_types), ("agent_group", policy.excluded_teams),
-	                        ("priority", policy.excluded_priorities)):
+	for field, excluded in (
+		("ticket_type", policy.excluded_ticket_types),
+		("agent_group", policy.excluded_teams),
+		("priority", policy.excluded_priorities),
+	):
 		if excluded:
 			query = query.where(Ticket[field].isnull() | Ticket[field].notin(list(excluded)))
 	return query
@@ -69,7 +99,9 @@ def words_of(text: str | None) -> list[str]:
 
 
 @frappe.whitelist()
-def feed(filter: str = "newest", search: str | None = None, page: int = 1, page_size: int = PAGE_SIZE) -> dict:
+def feed(
+	filter: str = "newest", search: str | None = None, page: int = 1, page_size: int = PAGE_SIZE
+) -> dict:
 	"""Community questions the caller may read, newest first unless filtered."""
 	me = require_login()
 	if filter not in FILTERS:
@@ -81,17 +113,27 @@ def feed(filter: str = "newest", search: str | None = None, page: int = 1, page_
 	Ticket = frappe.qb.DocType("HD Ticket")
 	query = audience_conditions(
 		frappe.qb.from_(Ticket).select(
-			Ticket.name, Ticket.subject, Ticket.ticket_type, Ticket.status, Ticket.creation, Ticket.peer_status,
-			Ticket.peer_affected_count, Ticket.raised_by),
-		Ticket, me)
+			Ticket.name,
+			Ticket.subject,
+			Ticket.ticket_type,
+			Ticket.status,
+			Ticket.creation,
+			Ticket.peer_status,
+			Ticket.peer_affected_count,
+			Ticket.raised_by,
+		),
+		Ticket,
+		me,
+	)
 	for word in words_of(search):
 		query = query.where(Ticket.subject.like(f"%{word}%"))
 	if filter == "unanswered":
 		query = query.where(Ticket.peer_status.isin(["None", ""]) | Ticket.peer_status.isnull())
 		query = query.where(Ticket.status.notin(list(host.done_statuses())))
 	elif filter == "my_topics":
-		topics = frappe.get_all("Peer Profile Topic", filters={"parent": me.user, "parenttype": "Peer Profile"},
-		                        pluck="topic")
+		topics = frappe.get_all(
+			"Peer Profile Topic", filters={"parent": me.user, "parenttype": "Peer Profile"}, pluck="topic"
+		)
 		if not topics:
 			return {"enabled": True, "rows": [], "page": page, "has_more": False, "no_topics": True}
 		query = query.where(Ticket.ticket_type.isin(topics))
@@ -99,7 +141,9 @@ def feed(filter: str = "newest", search: str | None = None, page: int = 1, page_
 		query = query.where(Ticket.raised_by == me.user)
 	if filter == "most_affected":
 		query = query.orderby(Ticket.peer_affected_count, order=Order.desc)
-	query = query.orderby(Ticket.creation, order=Order.desc).limit(page_size + 1).offset((page - 1) * page_size)
+	query = (
+		query.orderby(Ticket.creation, order=Order.desc).limit(page_size + 1).offset((page - 1) * page_size)
+	)
 	# Community tickets newest first: an index range on (peer_visibility, creation), read in order.
 	rows = query.run(as_dict=True)
 	answers = answer_counts([row.name for row in rows[:page_size]])
@@ -121,9 +165,12 @@ def answer_counts(tickets: list) -> dict[str, int]:
 		return {}
 	Answer = frappe.qb.DocType("Peer Answer")
 	return dict(
-		frappe.qb.from_(Answer).select(Answer.ticket, Count("*"))
-		.where(Answer.ticket.isin([str(name) for name in tickets])).where(Answer.hidden == 0)
-		.groupby(Answer.ticket).run()
+		frappe.qb.from_(Answer)
+		.select(Answer.ticket, Count("*"))
+		.where(Answer.ticket.isin([str(name) for name in tickets]))
+		.where(Answer.hidden == 0)
+		.groupby(Answer.ticket)
+		.run()
 	)
 
 
@@ -167,19 +214,44 @@ def similar(subject: str | None = None) -> dict:
 	if not words:
 		return {"tickets": [], "articles": []}
 	ranked = solved_matching(words, me) or solved_recently(words, me)
-	answers = dict(frappe.get_all("Peer Answer", filters={"name": ["in", [r.peer_accepted_answer for r in ranked]]},
-	                              fields=["name", "body"], as_list=True)) if ranked else {}
-	tickets = [{"name": r.name, "subject": r.subject, "topic": r.ticket_type,
-	            "accepted_answer": excerpt(answers.get(r.peer_accepted_answer))} for r in ranked]
+	answers = (
+		dict(
+			frappe.get_all(
+				"Peer Answer",
+				filters={"name": ["in", [r.peer_accepted_answer for r in ranked]]},
+				fields=["name", "body"],
+				as_list=True,
+			)
+		)
+		if ranked
+		else {}
+	)
+	tickets = [
+		{
+			"name": r.name,
+			"subject": r.subject,
+			"topic": r.ticket_type,
+			"accepted_answer": excerpt(answers.get(r.peer_accepted_answer)),
+		}
+		for r in ranked
+	]
 	return {"tickets": tickets, "articles": similar_articles(words)}
 
 
 def solved_tickets(Ticket, me, *extra):
 	"""Solved community questions the caller may read (the feed's audience rule and sharing policy)."""
 	query = audience_conditions(
-		frappe.qb.from_(Ticket).select(Ticket.name, Ticket.subject, Ticket.ticket_type, Ticket.peer_accepted_answer,
-		                                Ticket.creation, *extra),
-		Ticket, me)
+		frappe.qb.from_(Ticket).select(
+			Ticket.name,
+			Ticket.subject,
+			Ticket.ticket_type,
+			Ticket.peer_accepted_answer,
+			Ticket.creation,
+			*extra,
+		),
+		Ticket,
+		me,
+	)
 	return query.where(Ticket.peer_status == "Accepted")
 
 
@@ -199,7 +271,8 @@ def solved_matching_query(words: list[str], me):
 	return (
 		solved_tickets(Ticket, me, Match(Ticket.subject, text, alias="relevance"))
 		.where(Match(Ticket.subject, text))
-		.orderby("relevance", order=Order.desc).orderby(Ticket.creation, order=Order.desc)
+		.orderby("relevance", order=Order.desc)
+		.orderby(Ticket.creation, order=Order.desc)
 		.limit(CANDIDATES)
 	)
 
@@ -227,7 +300,9 @@ def subject_counts(words: list[str]) -> dict[str, int]:
 		for word, number in zip(missing, found, strict=True):
 			counts[word] = int(number)
 			if number >= CACHED_FROM:
-				frappe.cache.set_value(f"peer_support:subject_word:{word}", int(number), expires_in_sec=WORD_COUNT_TTL)
+				frappe.cache.set_value(
+					f"peer_support:subject_word:{word}", int(number), expires_in_sec=WORD_COUNT_TTL
+				)
 	return counts
 
 
@@ -241,15 +316,23 @@ def solved_recently(words: list[str], me) -> list:
 	parts of words. When it finds nothing, the newest solved questions the caller may read (an index
 	range on peer_visibility, peer_status, creation; at most RECENT_SOLVED rows) are searched word by word."""
 	Ticket = frappe.qb.DocType("HD Ticket")
-	recent = solved_tickets(Ticket, me).orderby(Ticket.creation, order=Order.desc).limit(RECENT_SOLVED).as_("recent")
+	recent = (
+		solved_tickets(Ticket, me)
+		.orderby(Ticket.creation, order=Order.desc)
+		.limit(RECENT_SOLVED)
+		.as_("recent")
+	)
 	match = None
 	for word in words:
 		condition = recent.subject.like(f"%{word}%")
 		match = condition if match is None else match | condition
 	rows = (
-		frappe.qb.from_(recent).select(recent.name, recent.subject, recent.ticket_type, recent.peer_accepted_answer,
-		                               recent.creation)
-		.where(match).orderby(recent.creation, order=Order.desc).limit(CANDIDATES).run(as_dict=True)
+		frappe.qb.from_(recent)
+		.select(recent.name, recent.subject, recent.ticket_type, recent.peer_accepted_answer, recent.creation)
+		.where(match)
+		.orderby(recent.creation, order=Order.desc)
+		.limit(CANDIDATES)
+		.run(as_dict=True)
 	)
 	return ranked_by_words(rows, words)
 
@@ -261,12 +344,23 @@ def similar_articles(words: list[str]) -> list[dict]:
 		condition = Article.title.like(f"%{word}%")
 		match = condition if match is None else match | condition
 	rows = (
-		frappe.qb.from_(Article).select(Article.name, Article.title, Article.content)
-		.where(Article.status == "Published").where(match).limit(20).run(as_dict=True)
+		frappe.qb.from_(Article)
+		.select(Article.name, Article.title, Article.content)
+		.where(Article.status == "Published")
+		.where(match)
+		.limit(20)
+		.run(as_dict=True)
 	)
 	ranked = sorted(rows, key=lambda row: -sum(word in (row.title or "").lower() for word in words))[:5]
-	return [{"name": r.name, "title": r.title, "excerpt": excerpt(r.content),
-	         "route": host.public_article_route(r.name)} for r in ranked]
+	return [
+		{
+			"name": r.name,
+			"title": r.title,
+			"excerpt": excerpt(r.content),
+			"route": host.public_article_route(r.name),
+		}
+		for r in ranked
+	]
 
 
 def excerpt(html: str | None, length: int = 240) -> str:
@@ -280,19 +374,42 @@ def deflect(query: str | None = None, ticket: str | int | None = None, article: 
 	"""\"This solved it\": the asker found the answer before filing a ticket; nothing is filed."""
 	me = require_login()
 	if not (query or "").strip():
-		frappe.throw(_("What were you about to ask? The argument 'query' is required."), frappe.MandatoryError)
+		frappe.throw(
+			_("What were you about to ask? The argument 'query' is required."), frappe.MandatoryError
+		)
 	if bool(ticket) == bool(article):
 		frappe.throw(_("Say which question or article solved it (one of them)."))
 	if ticket:
-		facts = frappe.db.get_value("HD Ticket", ticket, ["name", "subject", "ticket_type", "priority", "agent_group",
-		                                                  "customer", "contact", "raised_by", "owner",
-		                                                  "peer_visibility"], as_dict=True)
+		facts = frappe.db.get_value(
+			"HD Ticket",
+			ticket,
+			[
+				"name",
+				"subject",
+				"ticket_type",
+				"priority",
+				"agent_group",
+				"customer",
+				"contact",
+				"raised_by",
+				"owner",
+				"peer_visibility",
+			],
+			as_dict=True,
+		)
 		if not facts or not may_read_community(me, ticket_access(facts), get_settings().audience):
 			frappe.throw(_("Ticket {0} not found").format(frappe.bold(ticket)), frappe.DoesNotExistError)
 	if article and frappe.db.get_value("HD Article", article, "status") != "Published":
 		frappe.throw(_("Article {0} not found").format(frappe.bold(article)), frappe.DoesNotExistError)
-	doc = frappe.get_doc({"doctype": "Peer Deflection", "user": me.user, "query": query.strip()[:500],
-	                      "ticket": ticket or None, "article": article or None})
+	doc = frappe.get_doc(
+		{
+			"doctype": "Peer Deflection",
+			"user": me.user,
+			"query": query.strip()[:500],
+			"ticket": ticket or None,
+			"article": article or None,
+		}
+	)
 	# Written for the caller, who has no role on this record; it holds their own action only.
 	with peer_writes():
 		doc.insert(ignore_permissions=True)
@@ -311,8 +428,12 @@ def sharing(ticket: str | int | None = None) -> dict:
 	if not (me.is_agent or is_requester(me, ticket_access(facts))):
 		frappe.throw(_("Ticket {0} not found").format(frappe.bold(ticket)), frappe.DoesNotExistError)
 	decision = sharing_decision(facts)
-	return {"name": facts.name, "visibility": facts.peer_visibility, "allowed": decision.allowed,
-	        "reason": None if decision.allowed else refusal_message(decision)}
+	return {
+		"name": facts.name,
+		"visibility": facts.peer_visibility,
+		"allowed": decision.allowed,
+		"reason": None if decision.allowed else refusal_message(decision),
+	}
 
 
 @frappe.whitelist()

@@ -19,8 +19,12 @@ from peer_support.services.rows import get_field
 def categories() -> list[dict]:
 	"""Helpdesk's knowledge-base categories, for the agent choosing where the article goes."""
 	if not frappe.has_permission("HD Article", "create"):
-		frappe.throw(_("Only the service desk's agents write knowledge-base articles."), frappe.PermissionError)
-	return frappe.get_all("HD Article Category", fields=["name", "category_name"], order_by="category_name asc")
+		frappe.throw(
+			_("Only the service desk's agents write knowledge-base articles."), frappe.PermissionError
+		)
+	return frappe.get_all(
+		"HD Article Category", fields=["name", "category_name"], order_by="category_name asc"
+	)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -29,28 +33,47 @@ def promote(answer: str | None = None, category: str | None = None, title: str |
 	ctx = load(answer)
 	require_agent(ctx)
 	if not frappe.has_permission("HD Article", "create"):
-		frappe.throw(_("Only the service desk's agents write knowledge-base articles."), frappe.PermissionError)
+		frappe.throw(
+			_("Only the service desk's agents write knowledge-base articles."), frappe.PermissionError
+		)
 	if ctx.answer.hidden:
 		frappe.throw(_("A hidden answer cannot become an article."))
 	if not (ctx.answer.accepted or ctx.answer.endorsed_by):
-		frappe.throw(_("Only an accepted or endorsed answer can become an article: it has been proven to work."))
+		frappe.throw(
+			_("Only an accepted or endorsed answer can become an article: it has been proven to work.")
+		)
 	existing = get_field("Peer Answer", ctx.answer.name, "kb_article")
 	if existing and frappe.db.exists("HD Article", existing):
-		frappe.throw(_("This answer is already article {0}.").format(frappe.bold(existing)), frappe.DuplicateEntryError)
+		frappe.throw(
+			_("This answer is already article {0}.").format(frappe.bold(existing)), frappe.DuplicateEntryError
+		)
 	if category and not frappe.db.exists("HD Article Category", category):
 		frappe.throw(_("Category {0} not found").format(frappe.bold(category)), frappe.DoesNotExistError)
 
 	author_name = get_field("User", ctx.answer.author, "full_name") or _("a colleague")
-	article = frappe.get_doc(host.article_draft(
-		(title or "").strip() or ctx.ticket.subject, article_content(ctx, author_name), category, ctx.me.user))
+	article = frappe.get_doc(
+		host.article_draft(
+			(title or "").strip() or ctx.ticket.subject,
+			article_content(ctx, author_name),
+			category,
+			ctx.me.user,
+		)
+	)
 	article.insert()  # as the agent, with Helpdesk's own permissions on HD Article
 	frappe.db.set_value("Peer Answer", ctx.answer.name, "kb_article", article.name)
-	reputation.record(rules_engine.promote_events(reputation.rules(), ctx.answer.name, ctx.answer.author, ctx.me.user),
-	                  ctx.ticket.name, ctx.ticket.ticket_type)
-	host.log_activity(ctx.ticket.name, _("made the peer answer from {0} a knowledge-base draft: {1}").format(
-		author_name, article.title))
-	notify.answer_event(ctx.answer, _("Your answer on ticket #{0} is becoming a knowledge-base article").format(
-		ctx.ticket.name))
+	reputation.record(
+		rules_engine.promote_events(reputation.rules(), ctx.answer.name, ctx.answer.author, ctx.me.user),
+		ctx.ticket.name,
+		ctx.ticket.ticket_type,
+	)
+	host.log_activity(
+		ctx.ticket.name,
+		_("made the peer answer from {0} a knowledge-base draft: {1}").format(author_name, article.title),
+	)
+	notify.answer_event(
+		ctx.answer,
+		_("Your answer on ticket #{0} is becoming a knowledge-base article").format(ctx.ticket.name),
+	)
 	return {"name": article.name, "title": article.title, "route": host.agent_article_route(article.name)}
 
 

@@ -68,8 +68,15 @@ def leaderboard(period: str = "all", topic: str | None = None, limit: int = 20) 
 		rows = colleagues_board(board, scope, limit, (name, str(start), topic or ""))
 	names = full_names(row.user for row in rows)
 	return [
-		{"rank": rank, "full_name": names.get(row.user) or _("A colleague"), "points": row.points, "accepted": row.accepted,
-		 "endorsed": row.endorsed, "helpful_votes": row.helpful_votes, "is_me": row.user == me}
+		{
+			"rank": rank,
+			"full_name": names.get(row.user) or _("A colleague"),
+			"points": row.points,
+			"accepted": row.accepted,
+			"endorsed": row.endorsed,
+			"helpful_votes": row.helpful_votes,
+			"is_me": row.user == me,
+		}
 		for rank, row in enumerate(rows, start=1)
 	]
 
@@ -80,7 +87,9 @@ def best_rows(board, limit: int) -> list[frappe._dict]:
 	The limit-th best score is read from the (period, period_start, topic, points) index alone; then
 	only the rows scoring at least that are read (ties included), however many people have points.
 	"""
-	cutoff = board.select(Period.points).orderby(Period.points, order=Order.desc).limit(1).offset(limit - 1).run()
+	cutoff = (
+		board.select(Period.points).orderby(Period.points, order=Order.desc).limit(1).offset(limit - 1).run()
+	)
 	if cutoff:
 		board = board.where(Period.points >= cutoff[0][0])
 	return (
@@ -124,13 +133,18 @@ def get(user: str | None = None) -> dict:
 		"accepted": profile.accepted,
 		"endorsed": profile.endorsed,
 		"helpful_votes": profile.helpful_votes,
-		"badges": [{"badge": b.badge, "title": b.title, "topic": b.topic or None, "awarded_on": str(b.awarded_on)}
-		           for b in profile.badges],
+		"badges": [
+			{"badge": b.badge, "title": b.title, "topic": b.topic or None, "awarded_on": str(b.awarded_on)}
+			for b in profile.badges
+		],
 		"is_me": user == me,
 	}
 	if user == me:
-		public |= {"involvement": profile.involvement, "topics": [row.topic for row in profile.topics],
-		           "involvements": list(INVOLVEMENTS)}
+		public |= {
+			"involvement": profile.involvement,
+			"topics": [row.topic for row in profile.topics],
+			"involvements": list(INVOLVEMENTS),
+		}
 	return public
 
 

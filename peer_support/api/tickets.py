@@ -20,13 +20,41 @@ from peer_support.services.rows import full_names, get_field, get_row
 from peer_support.services.visibility import VISIBILITY_FIELD
 from peer_support.services.write_path import peer_writes
 
-TICKET_FIELDS = ["name", "subject", "description", "status", "ticket_type", "priority", "agent_group",
-                 "customer", "contact", "raised_by", "owner", "creation", "modified", VISIBILITY_FIELD, "peer_status",
-                 "peer_affected_count", "peer_accepted_answer"]
+TICKET_FIELDS = [
+	"name",
+	"subject",
+	"description",
+	"status",
+	"ticket_type",
+	"priority",
+	"agent_group",
+	"customer",
+	"contact",
+	"raised_by",
+	"owner",
+	"creation",
+	"modified",
+	VISIBILITY_FIELD,
+	"peer_status",
+	"peer_affected_count",
+	"peer_accepted_answer",
+]
 
 
-ANSWER_LIST_FIELDS = ["name", "author", "body", "score", "accepted", "endorsed_by", "hidden", "hidden_reason",
-                      "flags_count", "kb_article", "creation", "modified"]
+ANSWER_LIST_FIELDS = [
+	"name",
+	"author",
+	"body",
+	"score",
+	"accepted",
+	"endorsed_by",
+	"hidden",
+	"hidden_reason",
+	"flags_count",
+	"kb_article",
+	"creation",
+	"modified",
+]
 
 
 def get_ticket_or_404(name: str | int | None) -> frappe._dict:
@@ -54,8 +82,12 @@ def share(ticket: str | int | None = None, visibility: str = "Community") -> dic
 		# Checked above: the requester or an agent; the sharing gate runs in before_save all the same.
 		with peer_writes():
 			doc.save(ignore_permissions=True)
-		log_activity(doc.name, _("shared this ticket with colleagues") if visibility == "Community"
-		             else _("made this ticket private"))
+		log_activity(
+			doc.name,
+			_("shared this ticket with colleagues")
+			if visibility == "Community"
+			else _("made this ticket private"),
+		)
 	return {"name": doc.name, "visibility": doc.get(VISIBILITY_FIELD)}
 
 
@@ -87,16 +119,24 @@ def project(ticket: frappe._dict, settings, me) -> dict:
 		"requester": requester_display_name(requester, bool(settings.anonymise_requester)),
 		"is_requester": is_requester(me, ticket_access(ticket)),
 		# Links store the ticket's number as text: compare as text, so the (ticket, user) key is used.
-		"i_am_affected": bool(get_row("Peer Ticket Affected", {"ticket": str(ticket.name), "user": me.user}, ["name"])),
-		"i_follow": bool(get_row("Peer Ticket Follower", {"ticket": str(ticket.name), "user": me.user}, ["name"])),
+		"i_am_affected": bool(
+			get_row("Peer Ticket Affected", {"ticket": str(ticket.name), "user": me.user}, ["name"])
+		),
+		"i_follow": bool(
+			get_row("Peer Ticket Follower", {"ticket": str(ticket.name), "user": me.user}, ["name"])
+		),
 		"answers": answers_of(ticket.name, me),
 	} | ({"affected_users": affected_users(ticket.name)} if me.is_agent else {})
 
 
 def affected_users(ticket: str) -> list[dict]:
 	"""Who else has the problem: for agents only (portal users see the count)."""
-	rows = frappe.get_all("Peer Ticket Affected", filters={"ticket": ticket}, fields=["user", "creation"],
-	                      order_by="creation asc")
+	rows = frappe.get_all(
+		"Peer Ticket Affected",
+		filters={"ticket": ticket},
+		fields=["user", "creation"],
+		order_by="creation asc",
+	)
 	names = full_names(row.user for row in rows)
 	return [{"user": row.user, "full_name": names.get(row.user), "since": str(row.creation)} for row in rows]
 
@@ -115,7 +155,11 @@ def safe_description(ticket) -> str:
 def answers_of(ticket: str, me) -> list[dict]:
 	"""Peer answers in display order; hidden ones only for agents. Three queries, whatever the count."""
 	Answer, Vote = DocType("Peer Answer"), DocType("Peer Answer Vote")
-	query = frappe.qb.from_(Answer).select(*(Answer[f] for f in ANSWER_LIST_FIELDS)).where(Answer.ticket == str(ticket))
+	query = (
+		frappe.qb.from_(Answer)
+		.select(*(Answer[f] for f in ANSWER_LIST_FIELDS))
+		.where(Answer.ticket == str(ticket))
+	)
 	if not me.is_agent:
 		query = query.where(Answer.hidden == 0)
 	rows = query.run(as_dict=True)
@@ -123,12 +167,19 @@ def answers_of(ticket: str, me) -> list[dict]:
 		return []
 	names = full_names([row.author for row in rows] + [row.endorsed_by for row in rows])
 	my_votes = dict(
-		frappe.qb.from_(Vote).select(Vote.answer, Vote.value)
-		.where(Vote.ticket == str(ticket)).where(Vote.voter == me.user).run()
+		frappe.qb.from_(Vote)
+		.select(Vote.answer, Vote.value)
+		.where(Vote.ticket == str(ticket))
+		.where(Vote.voter == me.user)
+		.run()
 	)
 	by_name = {row.name: row for row in rows}
-	order = rank([RankedAnswer(r.name, bool(r.accepted), bool(r.endorsed_by), r.score or 0, r.creation) for r in rows])
-	return [answer_projection(by_name[name], me, names) | {"my_vote": my_votes.get(name, 0)} for name in order]
+	order = rank(
+		[RankedAnswer(r.name, bool(r.accepted), bool(r.endorsed_by), r.score or 0, r.creation) for r in rows]
+	)
+	return [
+		answer_projection(by_name[name], me, names) | {"my_vote": my_votes.get(name, 0)} for name in order
+	]
 
 
 def answer_projection(row, me, full_names: dict) -> dict:
@@ -172,7 +223,9 @@ def toggle_row(doctype: str, ticket: str, user: str, on: bool) -> int:
 		try:
 			# The caller's own row, after the caller's audience was checked.
 			with peer_writes():
-				frappe.get_doc({"doctype": doctype, "ticket": ticket, "user": user}).insert(ignore_permissions=True)
+				frappe.get_doc({"doctype": doctype, "ticket": ticket, "user": user}).insert(
+					ignore_permissions=True
+				)
 			return 1
 		except frappe.UniqueValidationError:
 			return 0
@@ -189,14 +242,17 @@ def affected(ticket: str | int | None = None, affected: bool = True) -> dict:
 	when the ticket is resolved, and agents see who is affected."""
 	facts, me, access = colleague_or_404(ticket)
 	if me.is_agent or is_requester(me, access):
-		frappe.throw(_("Only colleagues other than the requester can say they have this problem too."),
-		             frappe.PermissionError)
+		frappe.throw(
+			_("Only colleagues other than the requester can say they have this problem too."),
+			frappe.PermissionError,
+		)
 	delta = toggle_row("Peer Ticket Affected", facts.name, me.user, bool(affected))
 	if delta:
 		Ticket = DocType("HD Ticket")
 		# Atomic in SQL and this app's column only: Helpdesk's fields, `modified` and SLA are untouched.
 		frappe.qb.update(Ticket).set(Ticket.peer_affected_count, Ticket.peer_affected_count + delta).where(
-			Ticket.name == facts.name).run()
+			Ticket.name == facts.name
+		).run()
 	count = frappe.db.get_value("HD Ticket", facts.name, "peer_affected_count")
 	return {"name": facts.name, "affected": bool(affected), "affected_count": count}
 
@@ -217,5 +273,3 @@ def feedback_options() -> list[dict]:
 	if frappe.session.user == "Guest":
 		frappe.throw(_("Log in to continue."), frappe.PermissionError)
 	return host_feedback_options()
-
-

@@ -25,7 +25,9 @@ def median_or_none(values: list[float]) -> float | None:
 	return round(median(values), 2) if values else None
 
 
-def overview(tickets: list[dict], first_peer_answers: dict, deflections: list[dict], answers: list[dict]) -> list[dict]:
+def overview(
+	tickets: list[dict], first_peer_answers: dict, deflections: list[dict], answers: list[dict]
+) -> list[dict]:
 	"""One row per (month, topic).
 
 	tickets: name, created, topic, shared (bool), peer_resolved (bool), first_responded_on
@@ -33,9 +35,18 @@ def overview(tickets: list[dict], first_peer_answers: dict, deflections: list[di
 	deflections: created, topic
 	answers: created, topic, endorsed (bool), hidden (bool)
 	"""
-	rows: dict[tuple[str, str], dict] = defaultdict(lambda: {
-		"tickets": 0, "shared": 0, "peer_resolved": 0, "deflections": 0, "endorsed": 0, "hidden": 0,
-		"_peer_hours": [], "_agent_hours": []})
+	rows: dict[tuple[str, str], dict] = defaultdict(
+		lambda: {
+			"tickets": 0,
+			"shared": 0,
+			"peer_resolved": 0,
+			"deflections": 0,
+			"endorsed": 0,
+			"hidden": 0,
+			"_peer_hours": [],
+			"_agent_hours": [],
+		}
+	)
 	for ticket in tickets:
 		row = rows[(month_of(ticket["created"]), ticket.get("topic") or NO_TOPIC)]
 		row["tickets"] += 1
@@ -56,14 +67,18 @@ def overview(tickets: list[dict], first_peer_answers: dict, deflections: list[di
 	result = []
 	for (month, topic), row in sorted(rows.items()):
 		peer_hours, agent_hours = row.pop("_peer_hours"), row.pop("_agent_hours")
-		result.append({
-			"month": month,
-			"topic": topic,
-			**row,
-			"peer_resolved_share": round(100 * row["peer_resolved"] / row["tickets"], 1) if row["tickets"] else 0.0,
-			"median_hours_to_peer_answer": median_or_none(peer_hours),
-			"median_hours_to_agent_response": median_or_none(agent_hours),
-		})
+		result.append(
+			{
+				"month": month,
+				"topic": topic,
+				**row,
+				"peer_resolved_share": round(100 * row["peer_resolved"] / row["tickets"], 1)
+				if row["tickets"]
+				else 0.0,
+				"median_hours_to_peer_answer": median_or_none(peer_hours),
+				"median_hours_to_agent_response": median_or_none(agent_hours),
+			}
+		)
 	return result
 
 
@@ -71,5 +86,7 @@ def totals(rows: list[dict]) -> dict:
 	"""The report's summary across all rows (medians are not summable, so they are left out)."""
 	keys = ("tickets", "shared", "peer_resolved", "deflections", "endorsed", "hidden")
 	summed = {key: sum(row[key] for row in rows) for key in keys}
-	summed["peer_resolved_share"] = round(100 * summed["peer_resolved"] / summed["tickets"], 1) if summed["tickets"] else 0.0
+	summed["peer_resolved_share"] = (
+		round(100 * summed["peer_resolved"] / summed["tickets"], 1) if summed["tickets"] else 0.0
+	)
 	return summed

@@ -287,13 +287,16 @@ class Standing:
 
 	def minus(self, change: Totals) -> "Standing":
 		"""The standing before `change` was added (to the profile and, with a topic, to the topic)."""
-		return Standing(_minus(self.profile, change), _minus(self.in_topic, change) if self.in_topic else None)
+		return Standing(
+			_minus(self.profile, change), _minus(self.in_topic, change) if self.in_topic else None
+		)
 
 	def metrics(self) -> dict[str, int]:
 		counts = self.profile.counts()
 		if self.in_topic:
-			counts["topic_score"] = topic_score(self.in_topic.accepted, self.in_topic.endorsed,
-			                                    self.in_topic.helpful_votes)
+			counts["topic_score"] = topic_score(
+				self.in_topic.accepted, self.in_topic.endorsed, self.in_topic.helpful_votes
+			)
 		return counts
 
 

@@ -19,15 +19,27 @@ Awarded = Base.DocType("Peer Profile Badge")
 
 def award_reached(user: str, topic: str | None, before: Standing, after: Standing) -> list[str]:
 	"""Award the badges whose thresholds lie between the two standings; returns their titles."""
-	return [title for badge in badges_crossed(before.metrics(), after.metrics())
-	        if (title := give(user, badge, topic if badge.metric == TOPIC_METRIC else None))]
+	return [
+		title
+		for badge in badges_crossed(before.metrics(), after.metrics())
+		if (title := give(user, badge, topic if badge.metric == TOPIC_METRIC else None))
+	]
 
 
 def give(user: str, badge: Badge, topic: str | None, announce: bool = True) -> str | None:
 	"""One award, or None when the user already holds it (the unique key (parent, badge, topic))."""
-	row = frappe.get_doc({"doctype": "Peer Profile Badge", "parent": user, "parenttype": "Peer Profile",
-	                      "parentfield": "badges", "badge": badge.name, "title": badge.title, "topic": topic or "",
-	                      "awarded_on": now_datetime()})
+	row = frappe.get_doc(
+		{
+			"doctype": "Peer Profile Badge",
+			"parent": user,
+			"parenttype": "Peer Profile",
+			"parentfield": "badges",
+			"badge": badge.name,
+			"title": badge.title,
+			"topic": topic or "",
+			"awarded_on": now_datetime(),
+		}
+	)
 	row.name = frappe.generate_hash(length=10)
 	try:
 		row.db_insert()
@@ -35,8 +47,15 @@ def give(user: str, badge: Badge, topic: str | None, announce: bool = True) -> s
 		return None  # held already (earned once, or a concurrent event awarded it a moment ago)
 	title = f"{badge.title}: {topic}" if topic else badge.title
 	if announce:
-		notify.notify([user], _("You earned the badge {0}").format(title), None, badge.description,
-		              reference=("Peer Profile", user), link="/community/profile", include_actor=True)
+		notify.notify(
+			[user],
+			_("You earned the badge {0}").format(title),
+			None,
+			badge.description,
+			reference=("Peer Profile", user),
+			link="/community/profile",
+			include_actor=True,
+		)
 	return title
 
 
@@ -45,26 +64,51 @@ def missing() -> list[tuple[str, Badge, str]]:
 	from peer_support.services.reputation import ALL_TIME_START
 
 	Profile, Period = Base.DocType("Peer Profile"), Base.DocType("Peer Reputation Period")
-	held = {(parent, badge, topic or "") for parent, badge, topic in frappe.qb.from_(Awarded).select(
-		Awarded.parent, Awarded.badge, Awarded.topic).where(Awarded.parenttype == "Peer Profile").run()}
+	held = {
+		(parent, badge, topic or "")
+		for parent, badge, topic in frappe.qb.from_(Awarded)
+		.select(Awarded.parent, Awarded.badge, Awarded.topic)
+		.where(Awarded.parenttype == "Peer Profile")
+		.run()
+	}
 	holding: dict[str, set[str]] = {}
 	for user, badge, topic in held:
 		if not topic:
 			holding.setdefault(user, set()).add(badge)
 	found = []
-	profiles = frappe.qb.from_(Profile).select(Profile.name, Profile.reputation, Profile.answers, Profile.accepted,
-	                                           Profile.endorsed, Profile.helpful_votes).run(as_dict=True)
+	profiles = (
+		frappe.qb.from_(Profile)
+		.select(
+			Profile.name,
+			Profile.reputation,
+			Profile.answers,
+			Profile.accepted,
+			Profile.endorsed,
+			Profile.helpful_votes,
+		)
+		.run(as_dict=True)
+	)
 	for row in profiles:
-		found += [(row.name, b, "") for b in badges_earned(dict(row), holding.get(row.name, set()))
-		          if b.metric != TOPIC_METRIC]
+		found += [
+			(row.name, b, "")
+			for b in badges_earned(dict(row), holding.get(row.name, set()))
+			if b.metric != TOPIC_METRIC
+		]
 	in_topics = (
-		frappe.qb.from_(Period).select(Period.user, Period.topic, Period.accepted, Period.endorsed, Period.helpful_votes)
-		.where(Period.period == "All").where(Period.period_start == ALL_TIME_START).where(Period.topic != "").run()
+		frappe.qb.from_(Period)
+		.select(Period.user, Period.topic, Period.accepted, Period.endorsed, Period.helpful_votes)
+		.where(Period.period == "All")
+		.where(Period.period_start == ALL_TIME_START)
+		.where(Period.topic != "")
+		.run()
 	)
 	for user, topic, accepted, endorsed, helpful in in_topics:
 		score = {TOPIC_METRIC: topic_score(accepted, endorsed, helpful)}
-		found += [(user, b, topic) for b in badges_earned(score, set()) if b.metric == TOPIC_METRIC
-		          and (user, b.name, topic) not in held]
+		found += [
+			(user, b, topic)
+			for b in badges_earned(score, set())
+			if b.metric == TOPIC_METRIC and (user, b.name, topic) not in held
+		]
 	return found
 
 

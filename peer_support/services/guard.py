@@ -13,7 +13,12 @@ from peer_support.core.visibility import COMMUNITY, PRIVATE
 from peer_support.host import customers_of, is_agent
 from peer_support.services import write_path
 
-PEER_FIELDS = {"peer_status": "None", "peer_affected_count": 0, "peer_accepted_answer": None, "peer_resolved": 0}
+PEER_FIELDS = {
+	"peer_status": "None",
+	"peer_affected_count": 0,
+	"peer_accepted_answer": None,
+	"peer_resolved": 0,
+}
 
 
 def before_save(ticket, method=None) -> None:
@@ -31,8 +36,10 @@ def protect_peer_fields(ticket) -> None:
 	for field in PEER_FIELDS:
 		if ticket.has_value_changed(field):
 			label = ticket.meta.get_label(field)
-			frappe.throw(_("{0} is kept by Peer Support and cannot be set directly.").format(label),
-			             frappe.PermissionError)
+			frappe.throw(
+				_("{0} is kept by Peer Support and cannot be set directly.").format(label),
+				frappe.PermissionError,
+			)
 
 
 def check_requester_belongs(ticket, is_agent) -> None:
@@ -42,6 +49,11 @@ def check_requester_belongs(ticket, is_agent) -> None:
 	if is_agent(ticket.raised_by) or ticket.customer in customers_of(ticket.raised_by):
 		return
 	if ticket.has_value_changed("peer_visibility") and not ticket.is_new():
-		frappe.throw(_("The requester is not a contact of {0}, so this ticket cannot be shown to its colleagues.").format(
-			frappe.bold(ticket.customer)), frappe.ValidationError, title=_("Cannot share with the community"))
+		frappe.throw(
+			_(
+				"The requester is not a contact of {0}, so this ticket cannot be shown to its colleagues."
+			).format(frappe.bold(ticket.customer)),
+			frappe.ValidationError,
+			title=_("Cannot share with the community"),
+		)
 	ticket.set("peer_visibility", PRIVATE)

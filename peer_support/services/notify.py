@@ -20,8 +20,16 @@ def agent_link(ticket: str) -> str:
 	return agent_ticket_route(ticket)
 
 
-def notify(users, subject: str, ticket: str | None, body: str | None = None, for_agents: bool = False,
-           reference: tuple[str, str] | None = None, link: str | None = None, include_actor: bool = False) -> None:
+def notify(
+	users,
+	subject: str,
+	ticket: str | None,
+	body: str | None = None,
+	for_agents: bool = False,
+	reference: tuple[str, str] | None = None,
+	link: str | None = None,
+	include_actor: bool = False,
+) -> None:
 	"""Queue one Notification Log per user. The actor (session user) is not told about their own act,
 	unless `include_actor` (a badge they earned by answering, say)."""
 	users = sorted({u for u in users if u and u != "Guest" and (include_actor or u != frappe.session.user)})
@@ -94,8 +102,12 @@ def new_answer(ticket: str, author_name: str, body: str) -> None:
 	requester = requester_of(ticket)
 	tell([requester], _("{0} answered your ticket #{1}").format(author_name, ticket), ticket, excerpt(body))
 	followers = frappe.get_all("Peer Ticket Follower", filters={"ticket": ticket}, pluck="user")
-	tell([user for user in followers if user != requester],
-	     _("{0} answered a question you follow (#{1})").format(author_name, ticket), ticket, excerpt(body))
+	tell(
+		[user for user in followers if user != requester],
+		_("{0} answered a question you follow (#{1})").format(author_name, ticket),
+		ticket,
+		excerpt(body),
+	)
 
 
 def answer_event(answer, subject: str) -> None:

@@ -49,6 +49,8 @@ def get_one(name: str | int | None = None, is_customer_portal: bool | int | str 
 	"""
 	if name in (None, ""):
 		frappe.throw(_("Which ticket? The argument 'name' is required."), frappe.MandatoryError)
-	if not frappe.db.exists("HD Ticket", name) or not frappe.has_permission("HD Ticket", "read", doc=str(name)):
+	if not frappe.db.exists("HD Ticket", name) or not frappe.has_permission(
+		"HD Ticket", "read", doc=str(name)
+	):
 		frappe.throw(_("Ticket not found"), frappe.DoesNotExistError)  # Helpdesk's own words
 	return ticket_page(name, is_customer_portal)

@@ -53,20 +53,43 @@ def add_to_profile(user: str, change: Totals) -> Totals:
 
 	def build():
 		# the full name comes from User in the same statement, so making a profile needs no read before it
-		full_name = Coalesce(frappe.qb.from_(User).select(User.full_name).where(User.name == param("user")),
-		                     param("user"))
+		full_name = Coalesce(
+			frappe.qb.from_(User).select(User.full_name).where(User.name == param("user")), param("user")
+		)
 		query = (
 			frappe.qb.into(Profile)
-			.columns("name", "user", "full_name", "involvement", *TOTALS, "creation", "modified", "owner", "modified_by")
-			.insert(param("user"), param("user"), full_name, "Off", *(param(field) for field in TOTALS), param("now"),
-			        param("now"), "Administrator", "Administrator")
+			.columns(
+				"name",
+				"user",
+				"full_name",
+				"involvement",
+				*TOTALS,
+				"creation",
+				"modified",
+				"owner",
+				"modified_by",
+			)
+			.insert(
+				param("user"),
+				param("user"),
+				full_name,
+				"Off",
+				*(param(field) for field in TOTALS),
+				param("now"),
+				param("now"),
+				"Administrator",
+				"Administrator",
+			)
 		)
 		for field in TOTALS:
 			query = query.on_duplicate_key_update(Profile[field], Profile[field] + Values(Profile[field]))
 		return query
 
-	(row,) = frappe.db.sql(returning(statement(("profile upsert",), build), TOTALS),
-	                       {"user": user, "now": now_datetime(), **asdict(change)}, as_dict=True)
+	(row,) = frappe.db.sql(
+		returning(statement(("profile upsert",), build), TOTALS),
+		{"user": user, "now": now_datetime(), **asdict(change)},
+		as_dict=True,
+	)
 	return Totals(**{field: int(row[field] or 0) for field in TOTALS})
 
 
@@ -93,10 +116,24 @@ def record(events: list[Event], ticket: str | None = None, topic: str | None = N
 	for step, event in enumerate(events):
 		at = now + timedelta(microseconds=step)  # the ledger keeps the events of one action in order
 		# Append-only rows written here alone, in the caller's transaction (no document hooks to run).
-		insert_row("Peer Reputation Event", {
-			"name": frappe.generate_hash(length=12), "user": event.user, "points": event.points, "reason": event.reason,
-			"answer": event.reference or None, "ticket": ticket, "topic": topic, "actor": event.actor,
-			"event_date": day, "creation": at, "modified": at, "owner": actor, "modified_by": actor})
+		insert_row(
+			"Peer Reputation Event",
+			{
+				"name": frappe.generate_hash(length=12),
+				"user": event.user,
+				"points": event.points,
+				"reason": event.reason,
+				"answer": event.reference or None,
+				"ticket": ticket,
+				"topic": topic,
+				"actor": event.actor,
+				"event_date": day,
+				"creation": at,
+				"modified": at,
+				"owner": actor,
+				"modified_by": actor,
+			},
+		)
 		change = deltas(event)
 		after = add_to_totals(event.user, change, topic, day)
 		standings.setdefault(event.user, [after.minus(change), after])[1] = after
@@ -113,7 +150,12 @@ def rules() -> rules_engine.Rules:
 
 
 def ledger_sum(answer: str, user: str, reasons: tuple[str, ...] | None = None) -> int:
-	query = frappe.qb.from_(Ledger).select(Sum(Ledger.points)).where(Ledger.answer == answer).where(Ledger.user == user)
+	query = (
+		frappe.qb.from_(Ledger)
+		.select(Sum(Ledger.points))
+		.where(Ledger.answer == answer)
+		.where(Ledger.user == user)
+	)
 	if reasons:
 		query = query.where(Ledger.reason.isin(reasons))
 	return int(query.run()[0][0] or 0)
@@ -132,7 +174,9 @@ def vote_points_today(user: str) -> int:
 			.where(Ledger.points > 0)
 		)
 
-	return int(frappe.db.sql(statement(("vote points today",), build), {"user": user, "day": nowdate()})[0][0] or 0)
+	return int(
+		frappe.db.sql(statement(("vote points today",), build), {"user": user, "day": nowdate()})[0][0] or 0
+	)
 
 
 def on_answer(answer, topic: str | None) -> None:
@@ -146,10 +190,22 @@ def on_vote(answer, ticket, voter: str, old: int, new: int, old_points: int) -> 
 	"""Record a vote change on `answer` of `ticket` (its row as read by the caller); returns what the
 	new vote earned (stored on the vote row). Reads only what the rules need for this vote."""
 	settings_rules = rules()
-	age = date_diff(nowdate(), get_field("User", voter, "creation")) if settings_rules.new_user_days else 10**6
+	age = (
+		date_diff(nowdate(), get_field("User", voter, "creation")) if settings_rules.new_user_days else 10**6
+	)
 	earned_today = vote_points_today(answer.author) if new > 0 else 0  # the daily cap limits upvotes alone
-	outcome = rules_engine.vote_events(settings_rules, answer.name, answer.author, voter, old, new, ticket.raised_by,
-	                                   age, earned_today, old_points)
+	outcome = rules_engine.vote_events(
+		settings_rules,
+		answer.name,
+		answer.author,
+		voter,
+		old,
+		new,
+		ticket.raised_by,
+		age,
+		earned_today,
+		old_points,
+	)
 	record(outcome.events, answer.ticket, ticket.ticket_type)
 	return outcome.new_vote_points
 
@@ -157,21 +213,36 @@ def on_vote(answer, ticket, voter: str, old: int, new: int, old_points: int) -> 
 def on_accept(answer, accepted: bool) -> None:
 	earned = ledger_sum(answer.name, answer.author, (rules_engine.ACCEPTED, rules_engine.ACCEPT_WITHDRAWN))
 	requester = get_field("HD Ticket", answer.ticket, "raised_by")
-	record(rules_engine.accept_events(rules(), answer.name, answer.author, requester, accepted, earned),
-	       answer.ticket, topic_of(answer.ticket))
+	record(
+		rules_engine.accept_events(rules(), answer.name, answer.author, requester, accepted, earned),
+		answer.ticket,
+		topic_of(answer.ticket),
+	)
 
 
 def on_endorse(answer, endorsed: bool) -> None:
-	earned = ledger_sum(answer.name, answer.author, (rules_engine.ENDORSED, rules_engine.ENDORSEMENT_WITHDRAWN))
-	record(rules_engine.endorse_events(rules(), answer.name, answer.author, frappe.session.user, endorsed, earned),
-	       answer.ticket, topic_of(answer.ticket))
+	earned = ledger_sum(
+		answer.name, answer.author, (rules_engine.ENDORSED, rules_engine.ENDORSEMENT_WITHDRAWN)
+	)
+	record(
+		rules_engine.endorse_events(
+			rules(), answer.name, answer.author, frappe.session.user, endorsed, earned
+		),
+		answer.ticket,
+		topic_of(answer.ticket),
+	)
 
 
 def on_hide(answer, hidden: bool) -> None:
 	earned = ledger_sum(answer.name, answer.author)
 	outstanding = ledger_sum(answer.name, answer.author, (rules_engine.HIDDEN, rules_engine.UNHIDDEN))
-	record(rules_engine.hide_events(rules(), answer.name, answer.author, frappe.session.user, hidden, earned,
-	                                outstanding), answer.ticket, topic_of(answer.ticket))
+	record(
+		rules_engine.hide_events(
+			rules(), answer.name, answer.author, frappe.session.user, hidden, earned, outstanding
+		),
+		answer.ticket,
+		topic_of(answer.ticket),
+	)
 
 
 def reverse_serial_votes() -> int:
@@ -186,14 +257,24 @@ def reverse_serial_votes() -> int:
 		frappe.qb.from_(Vote)
 		.join(Answer)
 		.on(Vote.answer == Answer.name)
-		.select(Vote.name, Vote.voter, Answer.author, Vote.answer, Vote.value, Vote.points, Vote.creation,
-		        Answer.ticket)
+		.select(
+			Vote.name,
+			Vote.voter,
+			Answer.author,
+			Vote.answer,
+			Vote.value,
+			Vote.points,
+			Vote.creation,
+			Answer.ticket,
+		)
 		.where(Vote.creation >= since)
 		.where(Vote.points != 0)
 		.run(as_dict=True)
 	)
 	records = {
-		row.name: rules_engine.VoteRecord(row.voter, row.author, row.answer, row.value, row.points, row.creation)
+		row.name: rules_engine.VoteRecord(
+			row.voter, row.author, row.answer, row.value, row.points, row.creation
+		)
 		for row in rows
 	}
 	serial = set(rules_engine.serial_votes(list(records.values()), settings_rules, now_datetime()))
@@ -231,8 +312,11 @@ def recompute(progress=None) -> dict[str, tuple[int, int]]:
 	found = differences()
 	Answer = DocType("Peer Answer")
 	answers = dict(frappe.qb.from_(Answer).select(Answer.author, Count("*")).groupby(Answer.author).run())
-	rows = frappe.qb.from_(Ledger).select(Ledger.user, Ledger.points, Ledger.reason, Ledger.topic,
-	                                      Ledger.event_date).run()
+	rows = (
+		frappe.qb.from_(Ledger)
+		.select(Ledger.user, Ledger.points, Ledger.reason, Ledger.topic, Ledger.event_date)
+		.run()
+	)
 	totals: dict[str, Totals] = defaultdict(Totals)
 	periods: dict[tuple, Totals] = defaultdict(Totals)
 	for done, (user, points, reason, topic, day) in enumerate(rows, start=1):
@@ -244,26 +328,72 @@ def recompute(progress=None) -> dict[str, tuple[int, int]]:
 			progress(done, len(rows))
 	now = now_datetime()
 	users = sorted(set(totals) | set(answers) | set(stored_totals()))
-	names = dict(frappe.get_all("User", filters={"name": ["in", users]}, fields=["name", "full_name"], as_list=True))
+	names = dict(
+		frappe.get_all("User", filters={"name": ["in", users]}, fields=["name", "full_name"], as_list=True)
+	)
 	for batch in chunks(users, 2000):
-		query = frappe.qb.into(Profile).columns("name", "user", "full_name", "involvement", "reputation", "answers",
-		                                        *COUNTERS, "creation", "modified", "owner", "modified_by")
+		query = frappe.qb.into(Profile).columns(
+			"name",
+			"user",
+			"full_name",
+			"involvement",
+			"reputation",
+			"answers",
+			*COUNTERS,
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		)
 		for user in batch:
 			total = totals.get(user, Totals())
-			query = query.insert(user, user, names.get(user) or user, "Off", total.reputation, answers.get(user, 0),
-			                     total.accepted, total.endorsed, total.helpful_votes, now, now, "Administrator",
-			                     "Administrator")
+			query = query.insert(
+				user,
+				user,
+				names.get(user) or user,
+				"Off",
+				total.reputation,
+				answers.get(user, 0),
+				total.accepted,
+				total.endorsed,
+				total.helpful_votes,
+				now,
+				now,
+				"Administrator",
+				"Administrator",
+			)
 		for field in ("reputation", "answers", *COUNTERS):
 			query = query.on_duplicate_key_update(Profile[field], Values(Profile[field]))
 		query.run()
 	frappe.qb.from_(Period).delete().run()
 	insert_rows(
 		"Peer Reputation Period",
-		["name", "user", "period", "period_start", "topic", "points", *COUNTERS, "creation", "modified", "owner",
-		 "modified_by"],
 		[
-			(period_name(*key), *key, t.reputation, t.accepted, t.endorsed, t.helpful_votes, now, now,
-			 "Administrator", "Administrator")
+			"name",
+			"user",
+			"period",
+			"period_start",
+			"topic",
+			"points",
+			*COUNTERS,
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		],
+		[
+			(
+				period_name(*key),
+				*key,
+				t.reputation,
+				t.accepted,
+				t.endorsed,
+				t.helpful_votes,
+				now,
+				now,
+				"Administrator",
+				"Administrator",
+			)
 			for key, t in periods.items()
 		],
 	)
@@ -275,7 +405,11 @@ def recompute(progress=None) -> dict[str, tuple[int, int]]:
 def period_keys(user: str, topic: str | None, day: date) -> list[tuple]:
 	"""The leaderboard rows one event of `day` counts in: (user, period, period start, topic) for all
 	time, its month and its week, each over all topics ("") and over the event's topic."""
-	return [(user, period, period_start(period, day), row_topic) for period in PERIODS for row_topic in {"", topic or ""}]
+	return [
+		(user, period, period_start(period, day), row_topic)
+		for period in PERIODS
+		for row_topic in {"", topic or ""}
+	]
 
 
 def add_period_rows(user: str, change: Totals, topic: str | None, day: date) -> Totals | None:
@@ -286,23 +420,54 @@ def add_period_rows(user: str, change: Totals, topic: str | None, day: date) -> 
 	keys = sorted(period_keys(user, topic, day), key=lambda key: period_name(*key))
 
 	def build():
-		query = frappe.qb.into(Period).columns("name", "user", "period", "period_start", "topic", "points", *COUNTERS,
-		                                       "creation", "modified", "owner", "modified_by")
-		query = query.insert(*(
-			(param(f"name{i}"), param("user"), param(f"period{i}"), param(f"start{i}"), param(f"topic{i}"),
-			 param("reputation"), *(param(field) for field in COUNTERS), param("now"), param("now"), "Administrator",
-			 "Administrator")
-			for i in range(len(keys))
-		))
+		query = frappe.qb.into(Period).columns(
+			"name",
+			"user",
+			"period",
+			"period_start",
+			"topic",
+			"points",
+			*COUNTERS,
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		)
+		query = query.insert(
+			*(
+				(
+					param(f"name{i}"),
+					param("user"),
+					param(f"period{i}"),
+					param(f"start{i}"),
+					param(f"topic{i}"),
+					param("reputation"),
+					*(param(field) for field in COUNTERS),
+					param("now"),
+					param("now"),
+					"Administrator",
+					"Administrator",
+				)
+				for i in range(len(keys))
+			)
+		)
 		for field in ("points", *COUNTERS):
 			query = query.on_duplicate_key_update(Period[field], Period[field] + Values(Period[field]))
 		return query
 
 	values = {"user": user, "now": now_datetime(), **asdict(change)}
 	for i, key in enumerate(keys):
-		values |= {f"name{i}": period_name(*key), f"period{i}": key[1], f"start{i}": key[2], f"topic{i}": key[3]}
-	rows = frappe.db.sql(returning(statement(("period upsert", len(keys)), build), ["period", "topic", *COUNTERS]),
-	                     values, as_dict=True)
+		values |= {
+			f"name{i}": period_name(*key),
+			f"period{i}": key[1],
+			f"start{i}": key[2],
+			f"topic{i}": key[3],
+		}
+	rows = frappe.db.sql(
+		returning(statement(("period upsert", len(keys)), build), ["period", "topic", *COUNTERS]),
+		values,
+		as_dict=True,
+	)
 	in_topic = [row for row in rows if topic and row.period == "All" and row.topic == topic]
 	return Totals(**{field: int(in_topic[0][field] or 0) for field in COUNTERS}) if in_topic else None
 

@@ -31,33 +31,55 @@ Profile = Base.DocType("Peer Profile")
 Topic = Base.DocType("Peer Profile Topic")
 Period = Base.DocType("Peer Reputation Period")
 DIGEST_SIZE = 20
-TICKET_FIELDS = ["name", "subject", "ticket_type", "priority", "agent_group", "customer", "contact", "raised_by",
-                 "owner", "status", VISIBILITY_FIELD]
+TICKET_FIELDS = [
+	"name",
+	"subject",
+	"ticket_type",
+	"priority",
+	"agent_group",
+	"customer",
+	"contact",
+	"raised_by",
+	"owner",
+	"status",
+	VISIBILITY_FIELD,
+]
 
 
 def on_ticket_update(doc, method=None) -> None:
 	"""HD Ticket on_update: a ticket that has just become community-visible is routed, after the commit."""
 	if doc.get(VISIBILITY_FIELD) == COMMUNITY and doc.has_value_changed(VISIBILITY_FIELD):
-		frappe.enqueue("peer_support.services.routing.route_ticket", ticket=doc.name, enqueue_after_commit=True,
-		               now=frappe.flags.in_test)
+		frappe.enqueue(
+			"peer_support.services.routing.route_ticket",
+			ticket=doc.name,
+			enqueue_after_commit=True,
+			now=frappe.flags.in_test,
+		)
 
 
 def experts_for(topic: str | None) -> list[Expert]:
 	"""Real-time colleagues with their standing in the topic (maintained totals, no ledger scan)."""
-	rows = frappe.qb.from_(Profile).select(Profile.name).where(Profile.involvement == REAL_TIME).run(pluck=True)
+	rows = (
+		frappe.qb.from_(Profile).select(Profile.name).where(Profile.involvement == REAL_TIME).run(pluck=True)
+	)
 	if not rows:
 		return []
 	declared = set()
 	scores = {}
 	if topic:
 		declared = set(
-			frappe.qb.from_(Topic).select(Topic.parent).where(Topic.topic == topic).where(Topic.parent.isin(rows))
+			frappe.qb.from_(Topic)
+			.select(Topic.parent)
+			.where(Topic.topic == topic)
+			.where(Topic.parent.isin(rows))
 			.run(pluck=True)
 		)
 		names = {period_name(user, "All", ALL_TIME_START, topic): user for user in rows}
 		for name, accepted, endorsed, upvotes in (
-			frappe.qb.from_(Period).select(Period.name, Period.accepted, Period.endorsed, Period.helpful_votes)
-			.where(Period.name.isin(list(names))).run()
+			frappe.qb.from_(Period)
+			.select(Period.name, Period.accepted, Period.endorsed, Period.helpful_votes)
+			.where(Period.name.isin(list(names)))
+			.run()
 		):
 			scores[names[name]] = topic_score(accepted, endorsed, upvotes)
 	return [Expert(user, scores.get(user, 0), user in declared, REAL_TIME) for user in rows]
@@ -84,8 +106,11 @@ def route_ticket(ticket: str) -> list[str]:
 			chosen.append(user)
 	for user in chosen:
 		log_routing(ticket, user, REAL_TIME)
-	notify.tell(chosen, _("A colleague asks about {0}: {1}").format(facts.ticket_type or _("IT"), facts.subject),
-	            ticket)
+	notify.tell(
+		chosen,
+		_("A colleague asks about {0}: {1}").format(facts.ticket_type or _("IT"), facts.subject),
+		ticket,
+	)
 	return chosen
 
 
@@ -93,8 +118,9 @@ def log_routing(ticket: str, user: str, channel: str) -> None:
 	try:
 		# Written by the routing job only; the unique (ticket, user) key keeps one row per pair.
 		with peer_writes():
-			frappe.get_doc({"doctype": "Peer Routing", "ticket": ticket, "user": user, "channel": channel}).insert(
-				ignore_permissions=True)
+			frappe.get_doc(
+				{"doctype": "Peer Routing", "ticket": ticket, "user": user, "channel": channel}
+			).insert(ignore_permissions=True)
 	except frappe.UniqueValidationError:
 		pass
 
@@ -105,10 +131,15 @@ def open_questions_for(user: str, days: int) -> list[frappe._dict]:
 	me = viewer(user)
 	if me.is_agent:
 		return []
-	topics = frappe.get_all("Peer Profile Topic", filters={"parent": user, "parenttype": "Peer Profile"},
-	                        pluck="topic")
-	filters = {VISIBILITY_FIELD: COMMUNITY, "status": ["not in", host.done_statuses()],
-	           "peer_status": ["!=", "Accepted"], "modified": [">=", add_days(now_datetime(), -days)]}
+	topics = frappe.get_all(
+		"Peer Profile Topic", filters={"parent": user, "parenttype": "Peer Profile"}, pluck="topic"
+	)
+	filters = {
+		VISIBILITY_FIELD: COMMUNITY,
+		"status": ["not in", host.done_statuses()],
+		"peer_status": ["!=", "Accepted"],
+		"modified": [">=", add_days(now_datetime(), -days)],
+	}
 	if topics:
 		filters["ticket_type"] = ["in", topics]
 	if get_settings().audience != "All Portal Users":
@@ -117,26 +148,52 @@ def open_questions_for(user: str, days: int) -> list[frappe._dict]:
 		filters["customer"] = ["in", list(me.customers)]
 	told = set(frappe.get_all("Peer Routing", filters={"user": user}, pluck="ticket"))
 	# Routing reads tickets on the user's behalf; each one is checked against the audience below.
-	rows = frappe.get_all("HD Ticket", filters=filters, fields=TICKET_FIELDS, order_by="modified desc",
-	                      limit=DIGEST_SIZE * 3, ignore_permissions=True)
+	rows = frappe.get_all(
+		"HD Ticket",
+		filters=filters,
+		fields=TICKET_FIELDS,
+		order_by="modified desc",
+		limit=DIGEST_SIZE * 3,
+		ignore_permissions=True,
+	)
 	audience = get_settings().audience
-	fresh = [row for row in rows if str(row.name) not in {str(t) for t in told}
-	         and user not in ticket_access(row).requesters and may_read_community(me, ticket_access(row), audience)]
+	fresh = [
+		row
+		for row in rows
+		if str(row.name) not in {str(t) for t in told}
+		and user not in ticket_access(row).requesters
+		and may_read_community(me, ticket_access(row), audience)
+	]
 	return fresh[:DIGEST_SIZE]
 
 
 def send_digests(involvement: str, days: int) -> int:
 	channel = involvement
-	users = frappe.qb.from_(Profile).select(Profile.name).where(Profile.involvement == involvement).run(pluck=True)
+	users = (
+		frappe.qb.from_(Profile)
+		.select(Profile.name)
+		.where(Profile.involvement == involvement)
+		.run(pluck=True)
+	)
 	sent = 0
 	for user in users:
 		questions = open_questions_for(user, days)
 		if not questions:
 			continue
-		body = "".join(f'<li><a href="{notify.community_link(q.name)}">#{q.name}</a> {frappe.utils.escape_html(q.subject)}'
-		               f" ({frappe.utils.escape_html(q.ticket_type or '')})</li>" for q in questions)
-		notify.notify([user], _("{0} open questions from colleagues").format(len(questions)), None,
-		              f"<ul>{body}</ul>", reference=("Peer Profile", user), link="/community", include_actor=True)
+		body = "".join(
+			f'<li><a href="{notify.community_link(q.name)}">#{q.name}</a> {frappe.utils.escape_html(q.subject)}'
+			f" ({frappe.utils.escape_html(q.ticket_type or '')})</li>"
+			for q in questions
+		)
+		notify.notify(
+			[user],
+			_("{0} open questions from colleagues").format(len(questions)),
+			None,
+			f"<ul>{body}</ul>",
+			reference=("Peer Profile", user),
+			link="/community",
+			include_actor=True,
+		)
 		for question in questions:
 			log_routing(question.name, user, channel)
 		sent += 1

@@ -27,7 +27,9 @@ def statement(key: tuple, build) -> str:
 	return sql
 
 
-def get_row(doctype: str, name_or_filters, fields: list[str], for_update: bool = False) -> frappe._dict | None:
+def get_row(
+	doctype: str, name_or_filters, fields: list[str], for_update: bool = False
+) -> frappe._dict | None:
 	filters = name_or_filters if isinstance(name_or_filters, dict) else {"name": name_or_filters}
 
 	def build():
@@ -51,7 +53,11 @@ def insert_row(doctype: str, values: dict) -> None:
 	"""One row written directly (no document hooks), for append-only rows of the hot paths."""
 
 	def build():
-		return frappe.qb.into(frappe.qb.DocType(doctype)).columns(*values).insert(*(param(column) for column in values))
+		return (
+			frappe.qb.into(frappe.qb.DocType(doctype))
+			.columns(*values)
+			.insert(*(param(column) for column in values))
+		)
 
 	frappe.db.sql(statement(("insert_row", doctype, tuple(values)), build), values)
 

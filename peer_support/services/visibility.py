@@ -47,7 +47,9 @@ def before_save(ticket, method=None):
 	path, Desk, REST or API, may make an excluded ticket community-visible.
 	"""
 	if ticket.is_new() and not ticket.flags.peer_visibility_chosen:
-		ticket.set(VISIBILITY_FIELD, initial_visibility(get_settings().default_visibility, sharing_decision(ticket)))
+		ticket.set(
+			VISIBILITY_FIELD, initial_visibility(get_settings().default_visibility, sharing_decision(ticket))
+		)
 	if ticket.get(VISIBILITY_FIELD) != COMMUNITY:
 		return
 	decision = sharing_decision(ticket)

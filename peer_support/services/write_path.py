@@ -21,17 +21,24 @@ from frappe.model.document import Document
 
 # What to tell a caller, per doctype: where the change is made instead.
 WHERE = {
-	"Peer Answer": _("Peer answers change only through the community page's actions (answer, edit, vote, accept, "
-	                 "endorse, hide, flag), so that their rules and the reputation ledger stay right."),
+	"Peer Answer": _(
+		"Peer answers change only through the community page's actions (answer, edit, vote, accept, "
+		"endorse, hide, flag), so that their rules and the reputation ledger stay right."
+	),
 	"Peer Answer Vote": _("Votes are cast on the community page, one per colleague and answer."),
 	"Peer Answer Flag": _("Answers are flagged on the community page."),
-	"Peer Ticket Affected": _("Colleagues say \"I have this too\" on the community page."),
+	"Peer Ticket Affected": _('Colleagues say "I have this too" on the community page.'),
 	"Peer Ticket Follower": _("Colleagues follow questions on the community page."),
-	"Peer Reputation Event": _("Reputation events are never changed or deleted; a compensating event corrects them."),
-	"Peer Reputation Period": _("Leaderboard totals are kept from the reputation ledger; "
-	                            "bench peer-support-recompute rebuilds them."),
-	"Peer Profile": _("Profiles are kept from the reputation ledger; their owner changes involvement and topics on "
-	                  "the community page."),
+	"Peer Reputation Event": _(
+		"Reputation events are never changed or deleted; a compensating event corrects them."
+	),
+	"Peer Reputation Period": _(
+		"Leaderboard totals are kept from the reputation ledger; bench peer-support-recompute rebuilds them."
+	),
+	"Peer Profile": _(
+		"Profiles are kept from the reputation ledger; their owner changes involvement and topics on "
+		"the community page."
+	),
 	"Peer Routing": _("Routing records are written when a question is routed to experts."),
 	"Peer Deflection": _("Deflections are recorded by the Ask page."),
 }
@@ -53,8 +60,11 @@ def inside() -> bool:
 
 
 def refuse(doctype: str) -> None:
-	frappe.throw(WHERE.get(doctype) or _("This record is kept by Peer Support."), frappe.PermissionError,
-	             title=_("Not allowed"))
+	frappe.throw(
+		WHERE.get(doctype) or _("This record is kept by Peer Support."),
+		frappe.PermissionError,
+		title=_("Not allowed"),
+	)
 
 
 class AppWritten(Document):

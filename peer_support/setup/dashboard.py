@@ -12,48 +12,115 @@ DASHBOARD = "Peer Support"
 MODULE = "Peer Support"
 
 CARDS = [
-	{"label": "Tickets Resolved by Peers", "document_type": "HD Ticket", "filters": [["HD Ticket", "peer_resolved", "=", 1]],
-	 "color": "#137949"},
-	{"label": "Shared with Colleagues", "document_type": "HD Ticket",
-	 "filters": [["HD Ticket", "peer_visibility", "=", "Community"]], "color": "#0289f7"},
+	{
+		"label": "Tickets Resolved by Peers",
+		"document_type": "HD Ticket",
+		"filters": [["HD Ticket", "peer_resolved", "=", 1]],
+		"color": "#137949",
+	},
+	{
+		"label": "Shared with Colleagues",
+		"document_type": "HD Ticket",
+		"filters": [["HD Ticket", "peer_visibility", "=", "Community"]],
+		"color": "#0289f7",
+	},
 	{"label": "Deflections", "document_type": "Peer Deflection", "filters": [], "color": "#6846e3"},
 	{"label": "Peer Answers", "document_type": "Peer Answer", "filters": [], "color": "#525252"},
-	{"label": "Answers Endorsed by IT", "document_type": "Peer Answer",
-	 "filters": [["Peer Answer", "endorsed_by", "is", "set"]], "color": "#005ca3"},
-	{"label": "Answers Hidden by Moderation", "document_type": "Peer Answer", "filters": [["Peer Answer", "hidden", "=", 1]],
-	 "color": "#cc2929"},
+	{
+		"label": "Answers Endorsed by IT",
+		"document_type": "Peer Answer",
+		"filters": [["Peer Answer", "endorsed_by", "is", "set"]],
+		"color": "#005ca3",
+	},
+	{
+		"label": "Answers Hidden by Moderation",
+		"document_type": "Peer Answer",
+		"filters": [["Peer Answer", "hidden", "=", 1]],
+		"color": "#cc2929",
+	},
 ]
 
 CHARTS = [
-	{"chart_name": "Peer Answers per Month", "chart_type": "Count", "document_type": "Peer Answer",
-	 "based_on": "creation", "timeseries": 1, "timespan": "Last Year", "time_interval": "Monthly", "type": "Bar",
-	 "filters": []},
-	{"chart_name": "Tickets Resolved by Peers per Month", "chart_type": "Count", "document_type": "HD Ticket",
-	 "based_on": "creation", "timeseries": 1, "timespan": "Last Year", "time_interval": "Monthly", "type": "Line",
-	 "filters": [["HD Ticket", "peer_resolved", "=", 1]]},
-	{"chart_name": "Deflections per Month", "chart_type": "Count", "document_type": "Peer Deflection",
-	 "based_on": "creation", "timeseries": 1, "timespan": "Last Year", "time_interval": "Monthly", "type": "Bar",
-	 "filters": []},
-	{"chart_name": "Reputation Events by Topic", "chart_type": "Group By", "document_type": "Peer Reputation Event",
-	 "group_by_type": "Count", "group_by_based_on": "topic", "type": "Donut", "filters": []},
+	{
+		"chart_name": "Peer Answers per Month",
+		"chart_type": "Count",
+		"document_type": "Peer Answer",
+		"based_on": "creation",
+		"timeseries": 1,
+		"timespan": "Last Year",
+		"time_interval": "Monthly",
+		"type": "Bar",
+		"filters": [],
+	},
+	{
+		"chart_name": "Tickets Resolved by Peers per Month",
+		"chart_type": "Count",
+		"document_type": "HD Ticket",
+		"based_on": "creation",
+		"timeseries": 1,
+		"timespan": "Last Year",
+		"time_interval": "Monthly",
+		"type": "Line",
+		"filters": [["HD Ticket", "peer_resolved", "=", 1]],
+	},
+	{
+		"chart_name": "Deflections per Month",
+		"chart_type": "Count",
+		"document_type": "Peer Deflection",
+		"based_on": "creation",
+		"timeseries": 1,
+		"timespan": "Last Year",
+		"time_interval": "Monthly",
+		"type": "Bar",
+		"filters": [],
+	},
+	{
+		"chart_name": "Reputation Events by Topic",
+		"chart_type": "Group By",
+		"document_type": "Peer Reputation Event",
+		"group_by_type": "Count",
+		"group_by_based_on": "topic",
+		"type": "Donut",
+		"filters": [],
+	},
 ]
 
 
 def sync():
 	for card in CARDS:
-		upsert("Number Card", card["label"], {
-			"label": card["label"], "type": "Document Type", "document_type": card["document_type"], "function": "Count",
-			"filters_json": json.dumps(card["filters"]), "is_public": 1, "show_percentage_stats": 1,
-			"stats_time_interval": "Monthly", "color": card["color"], "module": MODULE})
+		upsert(
+			"Number Card",
+			card["label"],
+			{
+				"label": card["label"],
+				"type": "Document Type",
+				"document_type": card["document_type"],
+				"function": "Count",
+				"filters_json": json.dumps(card["filters"]),
+				"is_public": 1,
+				"show_percentage_stats": 1,
+				"stats_time_interval": "Monthly",
+				"color": card["color"],
+				"module": MODULE,
+			},
+		)
 	for chart in CHARTS:
 		values = {key: value for key, value in chart.items() if key != "filters"}
-		upsert("Dashboard Chart", chart["chart_name"], {**values, "filters_json": json.dumps(chart["filters"]),
-		                                                "is_public": 1, "module": MODULE})
-	upsert("Dashboard", DASHBOARD, {
-		"dashboard_name": DASHBOARD, "module": MODULE,
-		"cards": [{"card": card["label"]} for card in CARDS],
-		"charts": [{"chart": chart["chart_name"], "width": "Half"} for chart in CHARTS],
-	})
+		upsert(
+			"Dashboard Chart",
+			chart["chart_name"],
+			{**values, "filters_json": json.dumps(chart["filters"]), "is_public": 1, "module": MODULE},
+		)
+	upsert(
+		"Dashboard",
+		DASHBOARD,
+		{
+			"dashboard_name": DASHBOARD,
+			"module": MODULE,
+			"cards": [{"card": card["label"]} for card in CARDS],
+			"charts": [{"chart": chart["chart_name"], "width": "Half"} for chart in CHARTS],
+		},
+	)
 
 
 def upsert(doctype: str, name: str, values: dict) -> None:

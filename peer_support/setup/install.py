@@ -16,7 +16,12 @@ TICKET = "HD Ticket"
 # Fields this app adds to HD Ticket, on a tab of their own after Helpdesk's last field.
 # `feedback_extra` is the last field of HD Ticket in Helpdesk v1.5 and in current main.
 TICKET_FIELDS = [
-	{"fieldname": "peer_support_tab", "fieldtype": "Tab Break", "label": "Peer Support", "insert_after": "feedback_extra"},
+	{
+		"fieldname": "peer_support_tab",
+		"fieldtype": "Tab Break",
+		"label": "Peer Support",
+		"insert_after": "feedback_extra",
+	},
 	{
 		"fieldname": "peer_visibility",
 		"fieldtype": "Select",
@@ -67,9 +72,18 @@ TICKET_FIELDS = [
 		"no_copy": 1,
 		"insert_after": "peer_accepted_answer",
 	},
-	{"fieldname": "peer_answers_section", "fieldtype": "Section Break", "label": "Peer Answers",
-	 "insert_after": "peer_resolved"},
-	{"fieldname": "peer_answers_html", "fieldtype": "HTML", "label": "Peer Answers", "insert_after": "peer_answers_section"},
+	{
+		"fieldname": "peer_answers_section",
+		"fieldtype": "Section Break",
+		"label": "Peer Answers",
+		"insert_after": "peer_resolved",
+	},
+	{
+		"fieldname": "peer_answers_html",
+		"fieldtype": "HTML",
+		"label": "Peer Answers",
+		"insert_after": "peer_answers_section",
+	},
 ]
 
 # Enforced by the database (not only by the API's checks): concurrent requests of one user cannot
@@ -137,9 +151,15 @@ def fill_setting_defaults():
 	"""Settings added by a newer version start at their defaults (Frappe leaves a single's new fields empty)."""
 	Singles = frappe.qb.DocType("Singles")
 	doctype = "Peer Support Settings"
-	present = set(frappe.qb.from_(Singles).select(Singles.field).where(Singles.doctype == doctype).run(pluck=True))
+	present = set(
+		frappe.qb.from_(Singles).select(Singles.field).where(Singles.doctype == doctype).run(pluck=True)
+	)
 	for df in frappe.get_meta(doctype).fields:
-		if df.default is not None and df.fieldname not in present and df.fieldtype not in frappe.model.table_fields:
+		if (
+			df.default is not None
+			and df.fieldname not in present
+			and df.fieldtype not in frappe.model.table_fields
+		):
 			frappe.db.set_single_value(doctype, df.fieldname, df.default)
 
 
@@ -172,7 +192,9 @@ def drop_other_apps_indexes():
 
 
 def form_script_name(marker: str) -> str | None:
-	names = frappe.get_all("HD Form Script", filters={"dt": TICKET, "script": ["like", f"%{marker}%"]}, pluck="name")
+	names = frappe.get_all(
+		"HD Form Script", filters={"dt": TICKET, "script": ["like", f"%{marker}%"]}, pluck="name"
+	)
 	return names[0] if names else None
 
 
@@ -181,8 +203,15 @@ def sync_form_script():
 		script = open(frappe.get_app_path("peer_support", "public", "js", filename)).read()
 		name = form_script_name(marker)
 		doc = frappe.get_doc("HD Form Script", name) if name else frappe.new_doc("HD Form Script")
-		doc.update({"dt": TICKET, "apply_to": "Form", "enabled": 1, "apply_to_customer_portal": customer_portal,
-		            "script": script})
+		doc.update(
+			{
+				"dt": TICKET,
+				"apply_to": "Form",
+				"enabled": 1,
+				"apply_to_customer_portal": customer_portal,
+				"script": script,
+			}
+		)
 		if doc.is_new() and doc.meta.autoname == "prompt":
 			doc.name = "Peer Support: " + marker.split(":")[1].replace("-", " ").title()
 		# Installed from the CLI; HD Form Script is a System Manager doctype.
@@ -228,7 +257,9 @@ def before_uninstall():
 def drop_ticket_columns():
 	"""Frappe keeps a deleted custom field's column; this app's columns go, so HD Ticket is as before."""
 	existing = set(frappe.db.get_table_columns(TICKET))
-	data_fields = [f["fieldname"] for f in TICKET_FIELDS if f["fieldtype"] not in frappe.model.no_value_fields]
+	data_fields = [
+		f["fieldname"] for f in TICKET_FIELDS if f["fieldtype"] not in frappe.model.no_value_fields
+	]
 	for fieldname in data_fields:
 		if fieldname in existing:
 			# Fieldnames come from TICKET_FIELDS above, never from input.

@@ -19,5 +19,9 @@ def get_context(context):
 	context.title = _("Community")
 	context.csrf_token = frappe.sessions.get_csrf_token()
 	context.helpdesk_link = host.AGENT_TICKETS_ROUTE if agent else host.PORTAL_TICKETS_ROUTE
-	context.boot = {"user": frappe.session.user, "is_agent": agent, "new_ticket_method": host.NEW_TICKET_METHOD}
+	context.boot = {
+		"user": frappe.session.user,
+		"is_agent": agent,
+		"new_ticket_method": host.NEW_TICKET_METHOD,
+	}
 	return context

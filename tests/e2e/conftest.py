@@ -19,8 +19,15 @@ BASE = os.environ.get("PEER_SUPPORT_BASE_URL", "")
 CHROMIUM = os.environ.get("PEER_SUPPORT_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("PEER_SUPPORT_ARTIFACTS", "test-results"))
 # Debian's chromium in a closed network: no background calls home, no sandbox as an unprivileged user in CI.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-quic",
+	"--no-first-run",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+]
 PASSWORD = "Peer-Support-e2e-2026!"
 
 
@@ -72,13 +79,20 @@ def people(admin) -> dict:
 	Helpdesk expects of a contact, a customer's member and an agent; the tests then use HTTP only."""
 	run = uuid.uuid4().hex[:6]
 	customer = f"Acme {run}"
-	users = {key: f"{first_name.lower()}.{run}@example.com" for key, first_name in
-	         (("agent", "Derek"), ("jeff", "Jeff"), ("lottie", "Lottie"), ("mia", "Mia"))}
+	users = {
+		key: f"{first_name.lower()}.{run}@example.com"
+		for key, first_name in (("agent", "Derek"), ("jeff", "Jeff"), ("lottie", "Lottie"), ("mia", "Mia"))
+	}
 	with in_site():
 		make_customer(customer)
 		for key, email in users.items():
-			make_user(email, email.split(".")[0].title(), None if key == "agent" else customer, agent=key == "agent",
-			          password=PASSWORD)
+			make_user(
+				email,
+				email.split(".")[0].title(),
+				None if key == "agent" else customer,
+				agent=key == "agent",
+				password=PASSWORD,
+			)
 	sessions = {key: Client(admin.base).login(email, PASSWORD) for key, email in users.items()}
 	return {"emails": users, "customer": customer, **sessions}
 

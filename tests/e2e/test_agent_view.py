@@ -10,19 +10,37 @@ ANSWERS = "/api/method/peer_support.api.answers"
 
 @pytest.fixture(scope="module")
 def ticket(admin, people) -> str:
-	name = str(create(admin, "HD Ticket", {"subject": "VPN disconnects every hour", "priority": "Low",
-	                                       "description": "<p>Since the client update</p>",
-	                                       "raised_by": people["emails"]["jeff"],
-	                                       "customer": people["customer"]})["name"])
+	name = str(
+		create(
+			admin,
+			"HD Ticket",
+			{
+				"subject": "VPN disconnects every hour",
+				"priority": "Low",
+				"description": "<p>Since the client update</p>",
+				"raised_by": people["emails"]["jeff"],
+				"customer": people["customer"],
+			},
+		)["name"]
+	)
 	shared = people["jeff"].post(f"{TICKETS}.share", data={"ticket": name})
 	assert shared.status_code == 200, shared.text
-	good = people["lottie"].post(f"{ANSWERS}.create", data={
-		"ticket": name, "body": "<p>Switch the VPN profile to <b>IKEv2</b>; the hourly rekey then works.</p>"})
+	good = people["lottie"].post(
+		f"{ANSWERS}.create",
+		data={
+			"ticket": name,
+			"body": "<p>Switch the VPN profile to <b>IKEv2</b>; the hourly rekey then works.</p>",
+		},
+	)
 	assert good.status_code == 200, good.text
 	people["agent"].post(f"{ANSWERS}.endorse", data={"answer": good.json()["message"]["name"]})
-	risky = people["mia"].post(f"{ANSWERS}.create", data={"ticket": name, "body": "<p>Turn the firewall off.</p>"})
-	people["agent"].post(f"{ANSWERS}.hide", data={"answer": risky.json()["message"]["name"],
-	                                              "reason": "Unsafe: disables the firewall"})
+	risky = people["mia"].post(
+		f"{ANSWERS}.create", data={"ticket": name, "body": "<p>Turn the firewall off.</p>"}
+	)
+	people["agent"].post(
+		f"{ANSWERS}.hide",
+		data={"answer": risky.json()["message"]["name"], "reason": "Unsafe: disables the firewall"},
+	)
 	people["mia"].post(f"{TICKETS}.affected", data={"ticket": name})
 	return name
 

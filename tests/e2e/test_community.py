@@ -9,9 +9,17 @@ PRIVATE_KEYS = ("raised_by", "contact", "customer", "owner", "agent_group", "sla
 
 @pytest.fixture(scope="module")
 def ticket(admin, people) -> str:
-	data = create(admin, "HD Ticket", {"subject": "Printer on floor 3 prints blank pages", "priority": "Low",
-	                                   "description": "<p>Blank pages since this morning</p>",
-	                                   "raised_by": people["emails"]["jeff"], "customer": people["customer"]})
+	data = create(
+		admin,
+		"HD Ticket",
+		{
+			"subject": "Printer on floor 3 prints blank pages",
+			"priority": "Low",
+			"description": "<p>Blank pages since this morning</p>",
+			"raised_by": people["emails"]["jeff"],
+			"customer": people["customer"],
+		},
+	)
 	return str(data["name"])
 
 
@@ -45,7 +53,10 @@ def test_the_colleague_reads_a_safe_projection(people, ticket, outsider):
 
 	response = outsider.get(f"{API}.get", params={"ticket": ticket})
 	assert response.status_code == 404 and "not found" in message(response)
-	assert Client(people["lottie"].base).get(f"{API}.get", params={"ticket": ticket}).status_code in (403, 404)
+	assert Client(people["lottie"].base).get(f"{API}.get", params={"ticket": ticket}).status_code in (
+		403,
+		404,
+	)
 
 
 def test_bad_input_gets_a_4xx_with_a_message(people, ticket):

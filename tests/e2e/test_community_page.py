@@ -15,14 +15,27 @@ SOLVED = "Scanner on floor 2 sends blank pages"
 @pytest.fixture(scope="module")
 def solved(admin, people) -> str:
 	"""Mia's question about the scanner, answered by Lottie and accepted: a deflection candidate."""
-	name = str(create(admin, "HD Ticket", {"subject": SOLVED, "priority": "Low", "description": "<p>All blank</p>",
-	                                       "raised_by": people["emails"]["mia"],
-	                                       "customer": people["customer"]})["name"])
+	name = str(
+		create(
+			admin,
+			"HD Ticket",
+			{
+				"subject": SOLVED,
+				"priority": "Low",
+				"description": "<p>All blank</p>",
+				"raised_by": people["emails"]["mia"],
+				"customer": people["customer"],
+			},
+		)["name"]
+	)
 	assert people["mia"].post(f"{TICKETS}.share", data={"ticket": name}).status_code == 200
-	answer = people["lottie"].post(f"{ANSWERS}.create", data={"ticket": name, "body": "Clean the **scanner glass**."})
+	answer = people["lottie"].post(
+		f"{ANSWERS}.create", data={"ticket": name, "body": "Clean the **scanner glass**."}
+	)
 	options = people["mia"].get(f"{TICKETS}.feedback_options").json()["message"]
-	accepted = people["mia"].post(f"{ANSWERS}.accept", data={"answer": answer.json()["message"]["name"],
-	                                                          "feedback": options[0]["name"]})
+	accepted = people["mia"].post(
+		f"{ANSWERS}.accept", data={"answer": answer.json()["message"]["name"], "feedback": options[0]["name"]}
+	)
 	assert accepted.status_code == 200, accepted.text
 	return name
 
@@ -89,8 +102,13 @@ def test_ask_share_answer_accept_in_the_browser(browser, admin, people, solved):
 
 def test_this_solved_it_files_nothing(browser, admin, people, solved):
 	def jeffs_tickets() -> int:
-		rows = admin.get("/api/resource/HD Ticket", params={
-			"filters": json.dumps([["raised_by", "=", people["emails"]["jeff"]]]), "limit_page_length": 0}).json()
+		rows = admin.get(
+			"/api/resource/HD Ticket",
+			params={
+				"filters": json.dumps([["raised_by", "=", people["emails"]["jeff"]]]),
+				"limit_page_length": 0,
+			},
+		).json()
 		return len(rows["data"])
 
 	before = jeffs_tickets()
@@ -100,8 +118,10 @@ def test_this_solved_it_files_nothing(browser, admin, people, solved):
 	page.get_by_role("button", name="This solved it").first.click()
 	page.get_by_text("Glad it helped").wait_for(timeout=30_000)
 	assert jeffs_tickets() == before
-	deflections = admin.get("/api/resource/Peer Deflection", params={
-		"filters": json.dumps([["user", "=", people["emails"]["jeff"]], ["ticket", "=", solved]])}).json()["data"]
+	deflections = admin.get(
+		"/api/resource/Peer Deflection",
+		params={"filters": json.dumps([["user", "=", people["emails"]["jeff"]], ["ticket", "=", solved]])},
+	).json()["data"]
 	assert len(deflections) == 1
 	page.context.close()
 
@@ -109,8 +129,10 @@ def test_this_solved_it_files_nothing(browser, admin, people, solved):
 def test_feed_and_ticket_page_server_times(people, solved):
 	"""Server times of the page's two main reads, over HTTP (written to the artefacts)."""
 	timings = {}
-	for label, url, params in (("feed", "/api/method/peer_support.api.community.feed", {}),
-	                           ("ticket page", f"{TICKETS}.get", {"ticket": solved})):
+	for label, url, params in (
+		("feed", "/api/method/peer_support.api.community.feed", {}),
+		("ticket page", f"{TICKETS}.get", {"ticket": solved}),
+	):
 		samples = []
 		for _ in range(30):
 			started = time.perf_counter()

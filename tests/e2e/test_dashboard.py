@@ -22,12 +22,26 @@ def test_an_agent_sees_the_dashboard_and_the_report(browser, people):
 def test_desk_hd_ticket_form_lists_the_peer_answers(browser, admin, people):
 	from conftest import create
 
-	ticket = str(create(admin, "HD Ticket", {"subject": "Docking station not charging", "priority": "Low",
-	                                         "raised_by": people["emails"]["jeff"],
-	                                         "customer": people["customer"]})["name"])
-	assert people["jeff"].post("/api/method/peer_support.api.tickets.share", data={"ticket": ticket}).status_code == 200
-	answer = people["lottie"].post("/api/method/peer_support.api.answers.create",
-	                               data={"ticket": ticket, "body": "Use the **USB-C port marked with a bolt**."})
+	ticket = str(
+		create(
+			admin,
+			"HD Ticket",
+			{
+				"subject": "Docking station not charging",
+				"priority": "Low",
+				"raised_by": people["emails"]["jeff"],
+				"customer": people["customer"],
+			},
+		)["name"]
+	)
+	assert (
+		people["jeff"].post("/api/method/peer_support.api.tickets.share", data={"ticket": ticket}).status_code
+		== 200
+	)
+	answer = people["lottie"].post(
+		"/api/method/peer_support.api.answers.create",
+		data={"ticket": ticket, "body": "Use the **USB-C port marked with a bolt**."},
+	)
 	assert answer.status_code == 200, answer.text
 	page = logged_in_page(browser, people["agent"], height=1100)
 	page.goto(f"{people['agent'].base}/app/hd-ticket/{ticket}")

@@ -20,7 +20,9 @@ def test_settings_load_for_the_administrator(admin):
 def test_settings_form_page_loads_for_the_administrator(admin):
 	response = admin.get("/app/peer-support-settings")
 	assert response.status_code == 200
-	doctype = admin.get("/api/method/frappe.desk.form.load.getdoctype", params={"doctype": "Peer Support Settings"})
+	doctype = admin.get(
+		"/api/method/frappe.desk.form.load.getdoctype", params={"doctype": "Peer Support Settings"}
+	)
 	assert doctype.status_code == 200
 
 
@@ -41,18 +43,37 @@ def test_an_agent_may_read_but_not_change_the_settings(people):
 
 
 def test_the_agent_sees_the_peer_fields_on_the_ticket_form(people):
-	response = people["agent"].get("/api/method/frappe.desk.form.load.getdoctype", params={"doctype": "HD Ticket"})
+	response = people["agent"].get(
+		"/api/method/frappe.desk.form.load.getdoctype", params={"doctype": "HD Ticket"}
+	)
 	assert response.status_code == 200
-	fields = {f["fieldname"]: f for doc in response.json()["docs"] for f in doc.get("fields", []) if doc["name"] == "HD Ticket"}
-	for fieldname in ("peer_visibility", "peer_status", "peer_accepted_answer", "peer_resolved", "peer_affected_count"):
+	fields = {
+		f["fieldname"]: f
+		for doc in response.json()["docs"]
+		for f in doc.get("fields", [])
+		if doc["name"] == "HD Ticket"
+	}
+	for fieldname in (
+		"peer_visibility",
+		"peer_status",
+		"peer_accepted_answer",
+		"peer_resolved",
+		"peer_affected_count",
+	):
 		assert fieldname in fields, fieldname
 
 
 def test_sharing_an_urgent_ticket_over_rest_is_refused_with_a_message(people, admin):
-	ticket = admin.post("/api/resource/HD Ticket", json={"subject": "Payroll run fails", "priority": "Urgent",
-	                                                      "raised_by": people["emails"]["jeff"]}).json()["data"]
+	ticket = admin.post(
+		"/api/resource/HD Ticket",
+		json={"subject": "Payroll run fails", "priority": "Urgent", "raised_by": people["emails"]["jeff"]},
+	).json()["data"]
 	assert ticket["peer_visibility"] == "Private"
-	response = people["agent"].put(f"/api/resource/HD Ticket/{ticket['name']}", json={"peer_visibility": "Community"})
+	response = people["agent"].put(
+		f"/api/resource/HD Ticket/{ticket['name']}", json={"peer_visibility": "Community"}
+	)
 	assert 400 <= response.status_code < 500, response.text
 	assert "never shown to the community" in response.text
-	assert admin.get(f"/api/resource/HD Ticket/{ticket['name']}").json()["data"]["peer_visibility"] == "Private"
+	assert (
+		admin.get(f"/api/resource/HD Ticket/{ticket['name']}").json()["data"]["peer_visibility"] == "Private"
+	)

@@ -35,8 +35,10 @@ def portal_user(admin, run: str, first_name: str, customer: str) -> tuple[str, C
 
 
 def rows(admin, doctype: str, fields: list[str], filters: list | None = None) -> list[dict]:
-	response = admin.get(f"/api/resource/{doctype}", params={"fields": json.dumps(fields), "limit_page_length": 0,
-	                                                         "filters": json.dumps(filters or [])})
+	response = admin.get(
+		f"/api/resource/{doctype}",
+		params={"fields": json.dumps(fields), "limit_page_length": 0, "filters": json.dumps(filters or [])},
+	)
 	assert response.status_code == 200, response.text
 	return response.json()["data"]
 
@@ -52,13 +54,25 @@ def crowd(admin):
 	before = admin.get(SETTINGS).json()["data"]["on_accept"]
 	response = admin.put(SETTINGS, json={"on_accept": "Ask the Agent to Confirm"})
 	assert response.status_code == 200, response.text
-	ticket = str(create(admin, "HD Ticket", {"subject": f"Crowd {run}: Wi-Fi drops in the canteen", "priority": "Low",
-	                                         "raised_by": jeff_email, "customer": customer})["name"])
+	ticket = str(
+		create(
+			admin,
+			"HD Ticket",
+			{
+				"subject": f"Crowd {run}: Wi-Fi drops in the canteen",
+				"priority": "Low",
+				"raised_by": jeff_email,
+				"customer": customer,
+			},
+		)["name"]
+	)
 	assert jeff.post(f"{API}.tickets.share", data={"ticket": ticket}).status_code == 200
 	answers = []
 	for index in range(4):
-		response = authors[index % 2].post(f"{API}.answers.create",
-		                                   data={"ticket": ticket, "body": f"<p>Fix number {index}: forget the network.</p>"})
+		response = authors[index % 2].post(
+			f"{API}.answers.create",
+			data={"ticket": ticket, "body": f"<p>Fix number {index}: forget the network.</p>"},
+		)
 		assert response.status_code == 200, response.text
 		answers.append(response.json()["message"]["name"])
 	yield {"ticket": ticket, "answers": answers, "jeff": jeff, "voters": voters}
@@ -94,7 +108,9 @@ def test_concurrent_votes_and_accepts_add_up(admin, crowd):
 			method = "unaccept" if step == 2 else "accept"
 			note(method, crowd["jeff"].post(f"{API}.answers.{method}", data={"answer": answer}))
 
-	threads = [threading.Thread(target=voter, args=(i,)) for i in range(VOTERS)] + [threading.Thread(target=requester)]
+	threads = [threading.Thread(target=voter, args=(i,)) for i in range(VOTERS)] + [
+		threading.Thread(target=requester)
+	]
 	for thread in threads:
 		thread.start()
 	for thread in threads:
@@ -106,11 +122,16 @@ def test_concurrent_votes_and_accepts_add_up(admin, crowd):
 	print(f"trust concurrency: {operations} operations by {VOTERS + 1} sessions: {dict(counts)}")
 	record_count("trust_concurrency_operations", operations)
 	assert operations == VOTERS * VOTES_EACH + ACCEPTS
-	failed = [(what, status, text) for what, status, text in outcomes
-	          if status not in (OK if what == "vote" else {200})]
+	failed = [
+		(what, status, text)
+		for what, status, text in outcomes
+		if status not in (OK if what == "vote" else {200})
+	]
 	assert not failed, failed[:10]
 
-	votes = rows(admin, "Peer Answer Vote", ["name", "answer", "voter", "value"], [["answer", "in", crowd["answers"]]])
+	votes = rows(
+		admin, "Peer Answer Vote", ["name", "answer", "voter", "value"], [["answer", "in", crowd["answers"]]]
+	)
 	pairs = Counter((vote["answer"], vote["voter"]) for vote in votes)
 	assert max(pairs.values(), default=1) == 1, [pair for pair, n in pairs.items() if n > 1]
 	assert all(vote["value"] in (1, -1) for vote in votes), "a taken-back vote leaves no row"
@@ -129,6 +150,9 @@ def test_concurrent_votes_and_accepts_add_up(admin, crowd):
 	for event in rows(admin, "Peer Reputation Event", ["user", "points"]):
 		ledger[event["user"]] += event["points"]
 	profiles = {p["name"]: p["reputation"] for p in rows(admin, "Peer Profile", ["name", "reputation"])}
-	drift = {user: (profiles.get(user, 0), ledger.get(user, 0)) for user in set(profiles) | set(ledger)
-	         if profiles.get(user, 0) != ledger.get(user, 0)}
+	drift = {
+		user: (profiles.get(user, 0), ledger.get(user, 0))
+		for user in set(profiles) | set(ledger)
+		if profiles.get(user, 0) != ledger.get(user, 0)
+	}
 	assert drift == {}, drift

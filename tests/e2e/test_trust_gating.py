@@ -17,23 +17,48 @@ def excluded(admin, people):
 	"""Jeff's tickets of an excluded type, team and priority; the settings are restored afterwards."""
 	run = uuid.uuid4().hex[:8]
 	ticket_type = create(admin, "HD Ticket Type", {"name": f"Core banking {run}"})["name"]
-	team = create(admin, "HD Team", {"team_name": f"Core systems {run}", "users": [{"user": people["emails"]["agent"]}]})["name"]
+	team = create(
+		admin, "HD Team", {"team_name": f"Core systems {run}", "users": [{"user": people["emails"]["agent"]}]}
+	)["name"]
 	before = admin.get(SETTINGS).json()["data"]
-	restore = {field: [{key: row[key]} for row in before[field]]
-	           for field, key in (("excluded_ticket_types", "ticket_type"), ("excluded_teams", "team"))}
-	response = admin.put(SETTINGS, json={"excluded_ticket_types": [*restore["excluded_ticket_types"],
-	                                                               {"ticket_type": ticket_type}],
-	                                     "excluded_teams": [*restore["excluded_teams"], {"team": team}]})
+	restore = {
+		field: [{key: row[key]} for row in before[field]]
+		for field, key in (("excluded_ticket_types", "ticket_type"), ("excluded_teams", "team"))
+	}
+	response = admin.put(
+		SETTINGS,
+		json={
+			"excluded_ticket_types": [*restore["excluded_ticket_types"], {"ticket_type": ticket_type}],
+			"excluded_teams": [*restore["excluded_teams"], {"team": team}],
+		},
+	)
 	assert response.status_code == 200, response.text
 	assert "Urgent" in [row["priority"] for row in response.json()["data"]["excluded_priorities"]]
 	tickets = {}
-	for kind, values in (("type", {"ticket_type": ticket_type, "priority": "Low"}),
-	                     ("team", {"agent_group": team, "priority": "Low"}), ("priority", {"priority": "Urgent"})):
-		ticket = create(admin, "HD Ticket", {"subject": f"Core banking {run} down ({kind})", "raised_by":
-		                                     people["emails"]["jeff"], "customer": people["customer"], **values})
+	for kind, values in (
+		("type", {"ticket_type": ticket_type, "priority": "Low"}),
+		("team", {"agent_group": team, "priority": "Low"}),
+		("priority", {"priority": "Urgent"}),
+	):
+		ticket = create(
+			admin,
+			"HD Ticket",
+			{
+				"subject": f"Core banking {run} down ({kind})",
+				"raised_by": people["emails"]["jeff"],
+				"customer": people["customer"],
+				**values,
+			},
+		)
 		tickets[kind] = str(ticket["name"])
-	yield {"tickets": tickets, "values": {"type": {"ticket_type": ticket_type}, "team": {"agent_group": team},
-	                                      "priority": {"priority": "Urgent"}}}
+	yield {
+		"tickets": tickets,
+		"values": {
+			"type": {"ticket_type": ticket_type},
+			"team": {"agent_group": team},
+			"priority": {"priority": "Urgent"},
+		},
+	}
 	response = admin.put(SETTINGS, json=restore)
 	assert response.status_code == 200, response.text
 
@@ -69,8 +94,9 @@ def test_desks_form_save_is_refused_with_a_message(admin, people, excluded, kind
 	name = excluded["tickets"][kind]
 	doc = people["agent"].get(f"/api/resource/HD Ticket/{name}").json()["data"]
 	doc |= {"doctype": "HD Ticket", "peer_visibility": "Community"}
-	response = people["agent"].post("/api/method/frappe.desk.form.save.savedocs",
-	                                 data={"doc": json.dumps(doc), "action": "Save"})
+	response = people["agent"].post(
+		"/api/method/frappe.desk.form.save.savedocs", data={"doc": json.dumps(doc), "action": "Save"}
+	)
 	assert response.status_code == 417 and REFUSAL in message(response), response.text
 	assert visibility(admin, name) == "Private"
 
@@ -78,13 +104,29 @@ def test_desks_form_save_is_refused_with_a_message(admin, people, excluded, kind
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_new_ticket_asking_for_community_starts_private(admin, people, excluded, kind):
 	values = excluded["values"][kind]
-	created = create(people["agent"], "HD Ticket", {"subject": f"Core banking again ({kind})", "priority": "Low",
-	                                                "raised_by": people["emails"]["jeff"], "peer_visibility": "Community",
-	                                                **values})
+	created = create(
+		people["agent"],
+		"HD Ticket",
+		{
+			"subject": f"Core banking again ({kind})",
+			"priority": "Low",
+			"raised_by": people["emails"]["jeff"],
+			"peer_visibility": "Community",
+			**values,
+		},
+	)
 	assert visibility(admin, created["name"]) == "Private"
-	filed = people["jeff"].post("/api/method/helpdesk.helpdesk.doctype.hd_ticket.api.new",
-	                            json={"doc": {"subject": f"Core banking, me too ({kind})", "priority": "Low",
-	                                          "peer_visibility": "Community", **values}})
+	filed = people["jeff"].post(
+		"/api/method/helpdesk.helpdesk.doctype.hd_ticket.api.new",
+		json={
+			"doc": {
+				"subject": f"Core banking, me too ({kind})",
+				"priority": "Low",
+				"peer_visibility": "Community",
+				**values,
+			}
+		},
+	)
 	assert filed.status_code == 200, filed.text
 	assert visibility(admin, filed.json()["message"]["name"]) == "Private"
 

@@ -141,13 +141,31 @@ def site(admin):
 	reader = portal_user(admin, run, "Rea", customer)
 	tickets = {}
 	for kind in ("answers", "bypasses"):
-		name = str(create(admin, "HD Ticket", {"subject": f"Input {run} {kind}", "priority": "Low",
-		                                       "raised_by": jeff.email, "customer": customer,
-		                                       "description": "<p>The spooler hangs</p>"})["name"])
+		name = str(
+			create(
+				admin,
+				"HD Ticket",
+				{
+					"subject": f"Input {run} {kind}",
+					"priority": "Low",
+					"raised_by": jeff.email,
+					"customer": customer,
+					"description": "<p>The spooler hangs</p>",
+				},
+			)["name"]
+		)
 		assert jeff.post(f"{API}.tickets.share", data={"ticket": name}).status_code == 200
 		tickets[kind] = name
-	return {"run": run, "customer": customer, "jeff": jeff, "authors": authors, "reader": reader,
-	        "tickets": tickets, "tried": {"answers": 0, "descriptions": 0}, "description_tickets": []}
+	return {
+		"run": run,
+		"customer": customer,
+		"jeff": jeff,
+		"authors": authors,
+		"reader": reader,
+		"tickets": tickets,
+		"tried": {"answers": 0, "descriptions": 0},
+		"description_tickets": [],
+	}
 
 
 @pytest.fixture(scope="module")
@@ -166,8 +184,12 @@ def unsafe(parser, html: str | None) -> list[str]:
 
 def params(payloads, known_bugs):
 	reason = "BUG (issue 8 report): Frappe's sanitiser lets this through and the community page runs it"
-	return [pytest.param(p, id=f"{i:02d}", marks=[pytest.mark.xfail(strict=True, reason=reason)] if p in known_bugs
-	                     else []) for i, p in enumerate(payloads)]
+	return [
+		pytest.param(
+			p, id=f"{i:02d}", marks=[pytest.mark.xfail(strict=True, reason=reason)] if p in known_bugs else []
+		)
+		for i, p in enumerate(payloads)
+	]
 
 
 @pytest.mark.parametrize("payload", params(PAYLOADS, KNOWN_ANSWER_BUGS))
@@ -175,24 +197,38 @@ def test_an_answer_never_carries_markup_that_runs(admin, site, parser, payload):
 	index = PAYLOADS.index(payload)
 	ticket = site["tickets"]["bypasses" if payload in KNOWN_ANSWER_BUGS else "answers"]
 	site["tried"]["answers"] += 1
-	response = site["authors"][index % 4].post(f"{API}.answers.create", data={"ticket": ticket, "body": payload})
+	response = site["authors"][index % 4].post(
+		f"{API}.answers.create", data={"ticket": ticket, "body": payload}
+	)
 	assert response.status_code == 200, response.text
 	answer = response.json()["message"]
 	stored = admin.get(f"/api/resource/Peer Answer/{answer['name']}").json()["data"]["body"]
 	view = site["reader"].get(f"{API}.tickets.get", params={"ticket": ticket})
 	assert view.status_code == 200, view.text
 	served = {a["name"]: a["body"] for a in view.json()["message"]["answers"]}[answer["name"]]
-	problems = {where: unsafe(parser, html) for where, html in
-	            (("stored", stored), ("returned on create", answer["body"]), ("served", served))}
+	problems = {
+		where: unsafe(parser, html)
+		for where, html in (("stored", stored), ("returned on create", answer["body"]), ("served", served))
+	}
 	assert not any(problems.values()), problems
 
 
 @pytest.mark.parametrize("payload", params(PAYLOADS, KNOWN_DESCRIPTION_BUGS))
 def test_a_shared_description_never_carries_markup_that_runs(admin, site, parser, payload):
 	site["tried"]["descriptions"] += 1
-	name = str(create(admin, "HD Ticket", {"subject": f"Input {site['run']} description", "priority": "Low",
-	                                       "raised_by": site["jeff"].email, "customer": site["customer"],
-	                                       "description": payload})["name"])
+	name = str(
+		create(
+			admin,
+			"HD Ticket",
+			{
+				"subject": f"Input {site['run']} description",
+				"priority": "Low",
+				"raised_by": site["jeff"].email,
+				"customer": site["customer"],
+				"description": payload,
+			},
+		)["name"]
+	)
 	site["description_tickets"].append((name, payload in KNOWN_DESCRIPTION_BUGS))
 	assert site["jeff"].post(f"{API}.tickets.share", data={"ticket": name}).status_code == 200
 	view = site["reader"].get(f"{API}.tickets.get", params={"ticket": name})
@@ -203,7 +239,9 @@ def test_a_shared_description_never_carries_markup_that_runs(admin, site, parser
 def dialogs_on_pages(browser, client, tickets: list[str]) -> dict[str, list[str]]:
 	"""Open each community ticket page; the dialogs (alert, confirm, prompt) any script raised."""
 	page, found = logged_in_page(browser, client), {}
-	page.on("dialog", lambda dialog: (found.setdefault(page.url, []).append(dialog.message), dialog.dismiss()))
+	page.on(
+		"dialog", lambda dialog: (found.setdefault(page.url, []).append(dialog.message), dialog.dismiss())
+	)
 	for ticket in tickets:
 		page.goto(f"{client.base}/community/{ticket}")
 		page.locator("#ps-app h1, .ps-body").first.wait_for(timeout=30_000)
@@ -233,17 +271,32 @@ def test_payload_count(site):
 def target(site):
 	"""An answer of the reader's on Jeff's ticket (the reader may edit it), and one of another colleague's."""
 	ticket = site["tickets"]["answers"]
-	mine = site["reader"].post(f"{API}.answers.create", data={"ticket": ticket, "body": "<p>Clear the queue.</p>"})
-	theirs = site["authors"][0].post(f"{API}.answers.create", data={"ticket": ticket, "body": "<p>Reboot.</p>"})
+	mine = site["reader"].post(
+		f"{API}.answers.create", data={"ticket": ticket, "body": "<p>Clear the queue.</p>"}
+	)
+	theirs = site["authors"][0].post(
+		f"{API}.answers.create", data={"ticket": ticket, "body": "<p>Reboot.</p>"}
+	)
 	assert mine.status_code == 200 and theirs.status_code == 200, (mine.text, theirs.text)
-	return {"ticket": ticket, "mine": mine.json()["message"]["name"], "theirs": theirs.json()["message"]["name"]}
+	return {
+		"ticket": ticket,
+		"mine": mine.json()["message"]["name"],
+		"theirs": theirs.json()["message"]["name"],
+	}
 
 
 LONG = "<p>" + "x" * 19_994 + "</p>"  # 20 001 characters
 # (who, method, HTTP verb, arguments, expected status or None for any 4xx, a word of the message)
 BAD_INPUT = [
 	("reader", "answers.create", "post", {"ticket": "{ticket}", "body": LONG}, 417, "longer than 20000"),
-	("reader", "answers.create", "post", {"ticket": "{ticket}", "body": "y" * 20_001}, 417, "longer than 20000"),
+	(
+		"reader",
+		"answers.create",
+		"post",
+		{"ticket": "{ticket}", "body": "y" * 20_001},
+		417,
+		"longer than 20000",
+	),
 	("reader", "answers.create", "post", {"ticket": "{ticket}", "body": ""}, 417, "empty"),
 	("reader", "answers.create", "post", {"ticket": "{ticket}", "body": "<p> &nbsp; </p>"}, 417, "empty"),
 	("reader", "answers.create", "post", {"ticket": "{ticket}"}, 417, "empty"),
@@ -254,7 +307,14 @@ BAD_INPUT = [
 	("reader", "answers.update", "post", {"answer": "{mine}", "body": LONG}, 417, "longer than 20000"),
 	("reader", "answers.update", "post", {"answer": "{mine}", "body": ""}, 417, "empty"),
 	("reader", "answers.update", "post", {"body": "<p>Reboot</p>"}, 417, "is required"),
-	("reader", "answers.update", "post", {"answer": "no-such-answer", "body": "<p>Reboot</p>"}, 404, "not found"),
+	(
+		"reader",
+		"answers.update",
+		"post",
+		{"answer": "no-such-answer", "body": "<p>Reboot</p>"},
+		404,
+		"not found",
+	),
 	("reader", "answers.vote", "post", {"answer": "{theirs}", "value": "abc"}, None, "value"),
 	("reader", "answers.vote", "post", {"answer": "{theirs}", "value": "2"}, 417, "A vote is 1"),
 	("reader", "answers.vote", "post", {"answer": "{theirs}"}, 417, "A vote is 1"),
@@ -262,7 +322,14 @@ BAD_INPUT = [
 	("reader", "answers.vote", "post", {"answer": "no-such-answer", "value": "1"}, 404, "not found"),
 	("reader", "answers.flag", "post", {"answer": "no-such-answer"}, 404, "not found"),
 	("reader", "answers.flag", "post", {}, 417, "is required"),
-	("jeff", "answers.accept", "post", {"answer": "{theirs}", "feedback": "No such option"}, 404, "not found"),
+	(
+		"jeff",
+		"answers.accept",
+		"post",
+		{"answer": "{theirs}", "feedback": "No such option"},
+		404,
+		"not found",
+	),
 	("jeff", "answers.accept", "post", {}, 417, "is required"),
 	("jeff", "answers.unaccept", "post", {"answer": "no-such-answer"}, 404, "not found"),
 	("admin", "answers.hide", "post", {"answer": "{theirs}", "reason": "  "}, 417, "Say why"),
@@ -270,7 +337,14 @@ BAD_INPUT = [
 	("reader", "tickets.get", "get", {}, 417, "is required"),
 	("reader", "tickets.get", "get", {"ticket": "999999999"}, 404, "not found"),
 	("reader", "tickets.get", "get", {"ticket": "x' OR '1'='1"}, 404, "not found"),
-	("jeff", "tickets.share", "post", {"ticket": "{ticket}", "visibility": "Everyone"}, 417, "Visibility must be"),
+	(
+		"jeff",
+		"tickets.share",
+		"post",
+		{"ticket": "{ticket}", "visibility": "Everyone"},
+		417,
+		"Visibility must be",
+	),
 	("reader", "tickets.affected", "post", {"ticket": "{ticket}", "affected": "maybe"}, None, "affected"),
 	("reader", "tickets.follow", "post", {}, 417, "is required"),
 	("reader", "community.feed", "get", {"page": "x"}, None, "page"),
@@ -278,8 +352,22 @@ BAD_INPUT = [
 	("reader", "community.feed", "get", {"page_size": "1000"}, 417, "Page must be"),
 	("reader", "community.feed", "get", {"filter": "everything"}, 417, "Filter must be"),
 	("reader", "community.deflect", "post", {"ticket": "{ticket}"}, 417, "is required"),
-	("reader", "community.deflect", "post", {"query": "printer", "ticket": "{ticket}", "article": "x"}, 417, "one of"),
-	("reader", "community.deflect", "post", {"query": "printer", "article": "no-such-article"}, 404, "not found"),
+	(
+		"reader",
+		"community.deflect",
+		"post",
+		{"query": "printer", "ticket": "{ticket}", "article": "x"},
+		417,
+		"one of",
+	),
+	(
+		"reader",
+		"community.deflect",
+		"post",
+		{"query": "printer", "article": "no-such-article"},
+		404,
+		"not found",
+	),
 	("reader", "community.sharing", "get", {"ticket": "999999999"}, 404, "not found"),
 	("reader", "profiles.leaderboard", "get", {"limit": "x"}, None, "limit"),
 	("reader", "profiles.leaderboard", "get", {"period": "century"}, 417, "Period must be"),
@@ -289,9 +377,14 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize("who, method, verb, data, status, words", BAD_INPUT,
-                         ids=[f"{i:02d}-{case[1]}" for i, case in enumerate(BAD_INPUT)])
-def test_bad_input_is_a_4xx_with_a_message_never_a_500(admin, site, target, who, method, verb, data, status, words):
+@pytest.mark.parametrize(
+	"who, method, verb, data, status, words",
+	BAD_INPUT,
+	ids=[f"{i:02d}-{case[1]}" for i, case in enumerate(BAD_INPUT)],
+)
+def test_bad_input_is_a_4xx_with_a_message_never_a_500(
+	admin, site, target, who, method, verb, data, status, words
+):
 	client = admin if who == "admin" else site[who]
 	values = {key: value.format(**target) if isinstance(value, str) else value for key, value in data.items()}
 	url = f"{API}.{method}"
@@ -303,7 +396,9 @@ def test_bad_input_is_a_4xx_with_a_message_never_a_500(admin, site, target, who,
 
 
 def test_a_json_body_of_the_wrong_shape_is_a_4xx(site, target):
-	response = site["reader"].post(f"{API}.answers.create", json={"ticket": target["ticket"], "body": {"html": "x"}})
+	response = site["reader"].post(
+		f"{API}.answers.create", json={"ticket": target["ticket"], "body": {"html": "x"}}
+	)
 	assert 400 <= response.status_code < 500, response.text[:500]
 	assert message(response)
 
@@ -315,13 +410,17 @@ RATE_LIMITS = {"create": 20, "vote": 120, "flag": 20}
 def test_answering_too_fast_is_refused_with_429_for_that_user_only(admin, site, target):
 	fast = portal_user(admin, site["run"], "Fay", site["customer"])
 	for i in range(RATE_LIMITS["create"]):
-		response = fast.post(f"{API}.answers.create", data={"ticket": target["ticket"], "body": f"<p>Tip {i}</p>"})
+		response = fast.post(
+			f"{API}.answers.create", data={"ticket": target["ticket"], "body": f"<p>Tip {i}</p>"}
+		)
 		assert response.status_code == 200, response.text[:300]
 	over = fast.post(f"{API}.answers.create", data={"ticket": target["ticket"], "body": "<p>One more</p>"})
 	assert over.status_code == 429, over.text[:300]
 	assert "rate limit" in message(over)
 	# counted per user, not per address: a colleague on the same address still answers
-	other = site["authors"][1].post(f"{API}.answers.create", data={"ticket": target["ticket"], "body": "<p>Mine</p>"})
+	other = site["authors"][1].post(
+		f"{API}.answers.create", data={"ticket": target["ticket"], "body": "<p>Mine</p>"}
+	)
 	assert other.status_code == 200, other.text[:300]
 
 
@@ -329,8 +428,10 @@ def test_answering_too_fast_is_refused_with_429_for_that_user_only(admin, site, 
 def test_voting_and_flagging_too_fast_is_refused_with_429(admin, site, target, method, data):
 	"""Repeats are refused (409) and still counted: a script cannot probe faster than the limit."""
 	fast = portal_user(admin, site["run"], f"Gil{method}", site["customer"])
-	statuses = [fast.post(f"{API}.answers.{method}", data={"answer": target["theirs"], **data}).status_code
-	            for _ in range(RATE_LIMITS[method])]
+	statuses = [
+		fast.post(f"{API}.answers.{method}", data={"answer": target["theirs"], **data}).status_code
+		for _ in range(RATE_LIMITS[method])
+	]
 	assert statuses == [200] + [409] * (RATE_LIMITS[method] - 1)
 	over = fast.post(f"{API}.answers.{method}", data={"answer": target["theirs"], **data})
 	assert over.status_code == 429 and "rate limit" in message(over), over.text[:300]

@@ -111,14 +111,29 @@ def world(admin):
 	phone = f"+44 20 7946 {int(run, 16) % 10000:04d}"
 	emails, contact = {}, {}
 	emails["requester"], contact["name"] = portal_user(
-		admin, run, "Jeff", acme, last_name=f"Requester{run}", phone_nos=[{"phone": phone, "is_primary_phone": 1}])
+		admin,
+		run,
+		"Jeff",
+		acme,
+		last_name=f"Requester{run}",
+		phone_nos=[{"phone": phone, "is_primary_phone": 1}],
+	)
 	contact["phone"] = phone
 	emails["colleague"], _ = portal_user(admin, run, "Lottie", acme)
 	emails["author"], _ = portal_user(admin, run, "Mia", acme)
 	emails["outsider"], _ = portal_user(admin, run, "Olga", globex)
 	emails["agent"] = f"derek.{run}@trust.example"
-	create(admin, "User", {"email": emails["agent"], "first_name": "Derek", "new_password": PASSWORD,
-	                       "send_welcome_email": 0, "user_type": "System User"})
+	create(
+		admin,
+		"User",
+		{
+			"email": emails["agent"],
+			"first_name": "Derek",
+			"new_password": PASSWORD,
+			"send_welcome_email": 0,
+			"user_type": "System User",
+		},
+	)
 	create(admin, "HD Agent", {"user": emails["agent"], "agent_name": "Derek"})
 	clients = {key: Client(admin.base).login(email, PASSWORD) for key, email in emails.items()}
 	clients |= {"guest": Client(admin.base), "admin": admin}
@@ -127,8 +142,11 @@ def world(admin):
 	tickets = {}
 	for kind in TICKETS:
 		# filed by the requester through Helpdesk's own API, as the community page's Ask does
-		doc = {"subject": f"Trust {run} {kind} printer", "priority": "Low",
-		       "description": f"<p>The {kind} printer prints blank pages</p>"}
+		doc = {
+			"subject": f"Trust {run} {kind} printer",
+			"priority": "Low",
+			"description": f"<p>The {kind} printer prints blank pages</p>",
+		}
 		if kind == "excluded":
 			doc["ticket_type"] = topic
 		filed = clients["requester"].post(NEW_TICKET, json={"doc": doc})
@@ -137,31 +155,51 @@ def world(admin):
 		name = str(filed.json()["message"]["name"])
 		share = clients["requester"].post(f"{API}.tickets.share", data={"ticket": name})
 		assert share.status_code == 200, share.text
-		answer = clients["author"].post(f"{API}.answers.create",
-		                                data={"ticket": name, "body": f"<p>Re-seat the toner ({kind}).</p>"})
+		answer = clients["author"].post(
+			f"{API}.answers.create", data={"ticket": name, "body": f"<p>Re-seat the toner ({kind}).</p>"}
+		)
 		assert answer.status_code == 200, answer.text
 		tickets[kind] = {"name": name, "answer": answer.json()["message"]["name"]}
 	marker = f"INTERNAL{uuid.uuid4().hex[:12]}"
 	for ticket in tickets.values():
-		create(clients["agent"], "HD Ticket Comment",
-		       {"reference_ticket": ticket["name"], "commented_by": emails["agent"],
-		        "content": f"<p>{marker}: the printer's firmware is unsupported</p>"})
+		create(
+			clients["agent"],
+			"HD Ticket Comment",
+			{
+				"reference_ticket": ticket["name"],
+				"commented_by": emails["agent"],
+				"content": f"<p>{marker}: the printer's firmware is unsupported</p>",
+			},
+		)
 
-	private = clients["requester"].post(f"{API}.tickets.share",
-	                                    data={"ticket": tickets["private"]["name"], "visibility": "Private"})
+	private = clients["requester"].post(
+		f"{API}.tickets.share", data={"ticket": tickets["private"]["name"], "visibility": "Private"}
+	)
 	assert private.status_code == 200, private.text
-	closed = clients["agent"].put(f"/api/resource/HD Ticket/{tickets['closed']['name']}", json={"status": "Closed"})
+	closed = clients["agent"].put(
+		f"/api/resource/HD Ticket/{tickets['closed']['name']}", json={"status": "Closed"}
+	)
 	assert closed.status_code == 200, closed.text
 	before = [row["ticket_type"] for row in admin.get(SETTINGS).json()["data"]["excluded_ticket_types"]]
-	excluded = admin.put(SETTINGS, json={"excluded_ticket_types": [{"ticket_type": t} for t in [*before, topic]]})
+	excluded = admin.put(
+		SETTINGS, json={"excluded_ticket_types": [{"ticket_type": t} for t in [*before, topic]]}
+	)
 	assert excluded.status_code == 200, excluded.text
 	for ticket in tickets.values():
 		# what the ticket holds now (the excluded one stays "Community" until a worker withdraws it)
 		stored = admin.get(f"/api/resource/HD Ticket/{ticket['name']}").json()["data"]
 		ticket["visibility"] = stored["peer_visibility"]
 	feedback = clients["requester"].get(f"{API}.tickets.feedback_options").json()["message"][0]["name"]
-	yield {"run": run, "emails": emails, "contact": contact, "clients": clients, "tickets": tickets,
-	       "marker": marker, "feedback": feedback, "customer": acme}
+	yield {
+		"run": run,
+		"emails": emails,
+		"contact": contact,
+		"clients": clients,
+		"tickets": tickets,
+		"marker": marker,
+		"feedback": feedback,
+		"customer": acme,
+	}
 	restored = admin.put(SETTINGS, json={"excluded_ticket_types": [{"ticket_type": t} for t in before]})
 	assert restored.status_code == 200, restored.text
 
@@ -171,17 +209,22 @@ def ticket_steps(world) -> dict:
 	run, feedback = world["run"], world["feedback"]
 
 	def post(method, **data):
-		return lambda client, t: client.post(f"{API}.{method}", data={k: v(t) if callable(v) else v
-		                                                              for k, v in data.items()})
+		return lambda client, t: client.post(
+			f"{API}.{method}", data={k: v(t) if callable(v) else v for k, v in data.items()}
+		)
 
 	def get(method, **params):
-		return lambda client, t: client.get(f"{API}.{method}", params={k: v(t) if callable(v) else v
-		                                                               for k, v in params.items()})
+		return lambda client, t: client.get(
+			f"{API}.{method}", params={k: v(t) if callable(v) else v for k, v in params.items()}
+		)
 
 	ticket, answer = (lambda t: t["name"]), (lambda t: t["answer"])
 	names = [t["name"] for t in world["tickets"].values()]
-	hd_list = {"filters": json.dumps([["name", "in", names]]),
-	           "fields": json.dumps(["name"]), "limit_page_length": 0}
+	hd_list = {
+		"filters": json.dumps([["name", "in", names]]),
+		"fields": json.dumps(["name"]),
+		"limit_page_length": 0,
+	}
 	return {
 		"tickets.share": post("tickets.share", ticket=ticket, visibility=lambda t: t["visibility"]),
 		"community.sharing": get("community.sharing", ticket=ticket),
@@ -208,14 +251,27 @@ def ticket_steps(world) -> dict:
 		"tickets.get": get("tickets.get", ticket=ticket),
 		"helpdesk.doc": lambda client, t: client.get(f"/api/resource/HD Ticket/{t['name']}"),
 		"helpdesk.list": lambda client, t: client.get("/api/resource/HD Ticket", params=hd_list),
-		"helpdesk.list_data": lambda client, t: client.get("/api/method/helpdesk.api.doc.get_list_data", params={
-			"doctype": "HD Ticket", "filters": json.dumps({"name": ["in", names]}), "rows": json.dumps(["name", "subject"]),
-			"page_length": 50, "show_customer_portal_fields": 1}),
+		"helpdesk.list_data": lambda client, t: client.get(
+			"/api/method/helpdesk.api.doc.get_list_data",
+			params={
+				"doctype": "HD Ticket",
+				"filters": json.dumps({"name": ["in", names]}),
+				"rows": json.dumps(["name", "subject"]),
+				"page_length": 50,
+				"show_customer_portal_fields": 1,
+			},
+		),
 		"helpdesk.get_one": lambda client, t: client.get(
 			"/api/method/helpdesk.helpdesk.doctype.hd_ticket.api.get_one",
-			params={"name": t["name"], "is_customer_portal": 1}),
-		"helpdesk.comments": lambda client, t: client.get("/api/resource/HD Ticket Comment", params={
-			"filters": json.dumps([["reference_ticket", "=", t["name"]]]), "fields": json.dumps(["name"])}),
+			params={"name": t["name"], "is_customer_portal": 1},
+		),
+		"helpdesk.comments": lambda client, t: client.get(
+			"/api/resource/HD Ticket Comment",
+			params={
+				"filters": json.dumps([["reference_ticket", "=", t["name"]]]),
+				"fields": json.dumps(["name"]),
+			},
+		),
 		"resource.peer_answer": lambda client, t: client.get(f"/api/resource/Peer Answer/{t['answer']}"),
 	}
 
@@ -225,8 +281,9 @@ def user_steps(world) -> dict:
 		"tickets.feedback_options": lambda client: client.get(f"{API}.tickets.feedback_options"),
 		"community.options": lambda client: client.get(f"{API}.community.options"),
 		"profiles.get": lambda client: client.get(f"{API}.profiles.get"),
-		"profiles.get.author": lambda client: client.get(f"{API}.profiles.get",
-		                                                 params={"user": world["emails"]["author"]}),
+		"profiles.get.author": lambda client: client.get(
+			f"{API}.profiles.get", params={"user": world["emails"]["author"]}
+		),
 		"profiles.update": lambda client: client.post(f"{API}.profiles.update", data={"involvement": "Off"}),
 		"profiles.leaderboard": lambda client: client.get(f"{API}.profiles.leaderboard"),
 	}
@@ -267,7 +324,9 @@ def leaks(world, user: str, step: str, response) -> list[str]:
 	if world["marker"] in text:
 		found.append("the internal comment")
 	if user != "requester":
-		found += [f"the requester's contact ({value})" for value in world["contact"].values() if value in text]
+		found += [
+			f"the requester's contact ({value})" for value in world["contact"].values() if value in text
+		]
 	if step.split(".")[0] in ("tickets", "answers", "community", "profiles") and response.status_code == 200:
 		payload = response.json().get("message")
 		found += [f"key {key!r}" for key in sorted(keys_in(payload) & (AGENT_ONLY_KEYS | REQUESTER_KEYS))]
@@ -292,8 +351,14 @@ def outcomes(world) -> dict:
 					cached = response if step in LISTS else None
 				problems = []
 				if response.status_code != STATUS[digit]:
-					problems.append(f"status {response.status_code}, expected {STATUS[digit]}: {response.text[:300]}")
-				elif step in LISTS and response.status_code == 200 and listed(step, response, ticket) != (digit == "2"):
+					problems.append(
+						f"status {response.status_code}, expected {STATUS[digit]}: {response.text[:300]}"
+					)
+				elif (
+					step in LISTS
+					and response.status_code == 200
+					and listed(step, response, ticket) != (digit == "2")
+				):
 					problems.append("listed" if digit == "0" else "not listed")
 				if user in PORTAL:
 					problems += leaks(world, user, step, response)
@@ -302,8 +367,11 @@ def outcomes(world) -> dict:
 	for step, row in parse(PER_USER).items():
 		for user in USERS:
 			response = per_user[step](clients[user])
-			problems = [] if response.status_code == STATUS[row[user]] else [
-				f"status {response.status_code}, expected {STATUS[row[user]]}: {response.text[:300]}"]
+			problems = (
+				[]
+				if response.status_code == STATUS[row[user]]
+				else [f"status {response.status_code}, expected {STATUS[row[user]]}: {response.text[:300]}"]
+			)
 			if user in PORTAL:
 				problems += leaks(world, user, step, response)
 			results[(step, user, "-")] = problems
@@ -311,8 +379,11 @@ def outcomes(world) -> dict:
 
 
 def test_every_caller_gets_the_expected_answer_for_every_ticket_and_nothing_private(outcomes):
-	failures = [f"{step} as {user} on {kind}: {'; '.join(problems)}"
-	            for (step, user, kind), problems in outcomes.items() if problems]
+	failures = [
+		f"{step} as {user} on {kind}: {'; '.join(problems)}"
+		for (step, user, kind), problems in outcomes.items()
+		if problems
+	]
 	print(f"trust matrix: {len(outcomes)} checks")
 	record_count("trust_matrix_checks", len(outcomes))
 	assert not failures, f"{len(failures)} of {len(outcomes)} checks failed:\n" + "\n".join(failures[:60])
@@ -335,7 +406,9 @@ def test_a_portal_user_cannot_post_into_another_customers_community(world, in_th
 	if in_the_requesters_name:
 		values["raised_by"] = world["emails"]["requester"]
 	name = file_ticket(outsider, f"Trust {world['run']}: please confirm your password here", **values)
-	outsider.post(f"{API}.tickets.share", data={"ticket": name})  # refused or not: what matters is who reads it
+	outsider.post(
+		f"{API}.tickets.share", data={"ticket": name}
+	)  # refused or not: what matters is who reads it
 	response = colleague.get(f"{API}.tickets.get", params={"ticket": name})
 	assert response.status_code == 404, response.text[:300]
 
@@ -345,9 +418,15 @@ def test_the_requester_cannot_write_the_peer_fields_of_their_ticket(admin, world
 	name = file_ticket(requester, f"Trust {world['run']}: the dock does not charge")
 	fields = ["peer_affected_count", "peer_status", "peer_resolved", "peer_accepted_answer"]
 	before = admin.get(f"/api/resource/HD Ticket/{name}").json()["data"]
-	requester.put(f"/api/resource/HD Ticket/{name}", json={
-		"peer_affected_count": 999, "peer_status": "Accepted", "peer_resolved": 1,
-		"peer_accepted_answer": world["tickets"]["community"]["answer"]})  # refused or ignored: both are right
+	requester.put(
+		f"/api/resource/HD Ticket/{name}",
+		json={
+			"peer_affected_count": 999,
+			"peer_status": "Accepted",
+			"peer_resolved": 1,
+			"peer_accepted_answer": world["tickets"]["community"]["answer"],
+		},
+	)  # refused or ignored: both are right
 	after = admin.get(f"/api/resource/HD Ticket/{name}").json()["data"]
 	assert {f: after.get(f) for f in fields} == {f: before.get(f) for f in fields}
 
@@ -356,11 +435,15 @@ def test_withdrawing_an_acceptance_leaves_a_ticket_the_agent_resolved_resolved(a
 	clients = world["clients"]
 	name = file_ticket(clients["requester"], f"Trust {world['run']}: the monitor flickers")
 	assert clients["requester"].post(f"{API}.tickets.share", data={"ticket": name}).status_code == 200
-	answer = clients["author"].post(f"{API}.answers.create", data={"ticket": name, "body": "<p>Swap the cable.</p>"})
+	answer = clients["author"].post(
+		f"{API}.answers.create", data={"ticket": name, "body": "<p>Swap the cable.</p>"}
+	)
 	assert answer.status_code == 200, answer.text
 	resolved = clients["agent"].put(f"/api/resource/HD Ticket/{name}", json={"status": "Resolved"})
 	assert resolved.status_code == 200, resolved.text
 	for method in ("accept", "unaccept"):
-		response = clients["requester"].post(f"{API}.answers.{method}", data={"answer": answer.json()["message"]["name"]})
+		response = clients["requester"].post(
+			f"{API}.answers.{method}", data={"answer": answer.json()["message"]["name"]}
+		)
 		assert response.status_code == 200, response.text
 	assert admin.get(f"/api/resource/HD Ticket/{name}").json()["data"]["status"] == "Resolved"

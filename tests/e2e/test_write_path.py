@@ -15,8 +15,14 @@ PERSONAS = ("guest", "outsider", "colleague", "author", "requester", "agent", "a
 
 # A forged value for each doctype: what a persona would like to be true.
 FORGED = {
-	"Peer Answer": {"score": 999, "accepted": 1, "endorsed_by": "Administrator", "hidden": 0, "flags_count": 0,
-	                "body": "<p>Words put in a colleague's mouth</p>"},
+	"Peer Answer": {
+		"score": 999,
+		"accepted": 1,
+		"endorsed_by": "Administrator",
+		"hidden": 0,
+		"flags_count": 0,
+		"body": "<p>Words put in a colleague's mouth</p>",
+	},
 	"Peer Answer Vote": {"value": -1, "points": 100},
 	"Peer Answer Flag": {"reason": "forged"},
 	"Peer Ticket Affected": {"user": "Administrator"},
@@ -31,10 +37,22 @@ FORGED = {
 @pytest.fixture(scope="module")
 def records(admin, people, outsider):
 	"""One record of each doctype, made through the community's own actions."""
-	ticket = str(create(admin, "HD Ticket", {"subject": "Write path: the scanner saves blank PDFs", "priority": "Low",
-	                                         "raised_by": people["emails"]["jeff"], "customer": people["customer"]})["name"])
+	ticket = str(
+		create(
+			admin,
+			"HD Ticket",
+			{
+				"subject": "Write path: the scanner saves blank PDFs",
+				"priority": "Low",
+				"raised_by": people["emails"]["jeff"],
+				"customer": people["customer"],
+			},
+		)["name"]
+	)
 	assert people["jeff"].post(f"{TICKETS}.share", data={"ticket": ticket}).status_code == 200
-	answer = people["lottie"].post(f"{ANSWERS}.create", data={"ticket": ticket, "body": "<p>Clean the glass.</p>"})
+	answer = people["lottie"].post(
+		f"{ANSWERS}.create", data={"ticket": ticket, "body": "<p>Clean the glass.</p>"}
+	)
 	assert answer.status_code == 200, answer.text
 	answer = answer.json()["message"]["name"]
 	for client, path, data in (
@@ -46,12 +64,22 @@ def records(admin, people, outsider):
 	):
 		response = client.post(path, data=data)
 		assert response.status_code == 200, (path, response.text)
-	clients = {"guest": type(admin)(admin.base), "outsider": outsider, "colleague": people["mia"],
-	           "author": people["lottie"], "requester": people["jeff"], "agent": people["agent"], "admin": admin}
+	clients = {
+		"guest": type(admin)(admin.base),
+		"outsider": outsider,
+		"colleague": people["mia"],
+		"author": people["lottie"],
+		"requester": people["jeff"],
+		"agent": people["agent"],
+		"admin": admin,
+	}
 	names = {}
 	for doctype in FORGED:
-		filters = [["user", "in", [people["emails"]["lottie"], people["emails"]["mia"]]]] if doctype in (
-			"Peer Reputation Event", "Peer Reputation Period", "Peer Profile") else []
+		filters = (
+			[["user", "in", [people["emails"]["lottie"], people["emails"]["mia"]]]]
+			if doctype in ("Peer Reputation Event", "Peer Reputation Period", "Peer Profile")
+			else []
+		)
 		rows = rows_of(admin, doctype, filters)
 		assert rows, f"no {doctype} to write to"
 		names[doctype] = rows[0]["name"]
@@ -59,8 +87,15 @@ def records(admin, people, outsider):
 
 
 def rows_of(admin, doctype: str, filters: list) -> list[dict]:
-	response = admin.get(f"/api/resource/{doctype}", params={"fields": json.dumps(["*"]), "limit_page_length": 0,
-	                                                         "filters": json.dumps(filters), "order_by": "creation desc"})
+	response = admin.get(
+		f"/api/resource/{doctype}",
+		params={
+			"fields": json.dumps(["*"]),
+			"limit_page_length": 0,
+			"filters": json.dumps(filters),
+			"order_by": "creation desc",
+		},
+	)
 	assert response.status_code == 200, response.text
 	return response.json()["data"]
 
@@ -84,17 +119,32 @@ def test_generic_writes_are_refused_and_change_nothing(admin, records, doctype, 
 	name = records["names"][doctype]
 	before, rows_before = stored(admin, doctype, name), count(admin, doctype)
 	forged = FORGED[doctype]
-	payload = {**{k: v for k, v in before.items() if not k.startswith("_") and k not in (
-		"name", "creation", "modified", "owner", "modified_by", "idx", "docstatus")}, **forged}
+	payload = {
+		**{
+			k: v
+			for k, v in before.items()
+			if not k.startswith("_")
+			and k not in ("name", "creation", "modified", "owner", "modified_by", "idx", "docstatus")
+		},
+		**forged,
+	}
 	attempts = {
 		"POST": client.post(f"/api/resource/{doctype}", json=payload),
 		"PUT": client.put(f"/api/resource/{doctype}/{name}", json=forged),
 		"DELETE": client.delete(f"/api/resource/{doctype}/{name}"),
-		"set_value": client.post("/api/method/frappe.client.set_value",
-		                         data={"doctype": doctype, "name": name, "fieldname": json.dumps(forged)}),
+		"set_value": client.post(
+			"/api/method/frappe.client.set_value",
+			data={"doctype": doctype, "name": name, "fieldname": json.dumps(forged)},
+		),
 	}
 	for method, response in attempts.items():
-		assert response.status_code == 403, (persona, doctype, method, response.status_code, response.text[:300])
+		assert response.status_code == 403, (
+			persona,
+			doctype,
+			method,
+			response.status_code,
+			response.text[:300],
+		)
 		if persona == "admin":  # past every role check: the doctype's own rule answers, in words
 			assert message(response), (doctype, method)
 	after = stored(admin, doctype, name)

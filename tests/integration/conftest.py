@@ -14,7 +14,9 @@ from frappe.cache_manager import clear_doctype_map
 def site():
 	site = os.environ.get("PEER_SUPPORT_SITE")
 	if not site:
-		pytest.exit("PEER_SUPPORT_SITE is not set: run the integration tier through tests/run.py", returncode=4)
+		pytest.exit(
+			"PEER_SUPPORT_SITE is not set: run the integration tier through tests/run.py", returncode=4
+		)
 	frappe.init(site=site, sites_path=os.environ.get("PEER_SUPPORT_SITES_PATH", "."))
 	frappe.connect()
 	frappe.flags.in_test = True

@@ -8,7 +8,9 @@ from peer_support.services.write_path import peer_writes
 from peer_support.tests.personas import make_customer, make_user  # noqa: F401 - used by the tests too
 
 
-def make_ticket(subject: str = "Printer on floor 3 prints blank pages", **values) -> "frappe.model.document.Document":
+def make_ticket(
+	subject: str = "Printer on floor 3 prints blank pages", **values
+) -> "frappe.model.document.Document":
 	ticket = frappe.get_doc(
 		{
 			"doctype": "HD Ticket",
@@ -46,8 +48,11 @@ def update_settings(**values) -> None:
 	for field, value in values.items():
 		if field.startswith("excluded_"):
 			settings.set(field, [])
-			child_field = {"excluded_ticket_types": "ticket_type", "excluded_teams": "team",
-			               "excluded_priorities": "priority"}[field]
+			child_field = {
+				"excluded_ticket_types": "ticket_type",
+				"excluded_teams": "team",
+				"excluded_priorities": "priority",
+			}[field]
 			for item in value:
 				settings.append(field, {child_field: item})
 		else:
@@ -71,12 +76,12 @@ def org() -> frappe._dict:
 
 
 def make_answer(ticket: str, author: str, body: str = "<p>Turn it off and on again.</p>", **values) -> str:
-	answer = frappe.get_doc({"doctype": "Peer Answer", "ticket": ticket, "author": author, "body": body, **values})
+	answer = frappe.get_doc(
+		{"doctype": "Peer Answer", "ticket": ticket, "author": author, "body": body, **values}
+	)
 	with peer_writes():  # test data made as the app makes it; the answers API has tests of its own
 		answer.insert(ignore_permissions=True)
 	return answer.name
-
-
 
 
 def shared_ticket(people, subject: str = "Printer on floor 3 prints blank pages", **values) -> str:
@@ -92,4 +97,8 @@ def shared_ticket(people, subject: str = "Printer on floor 3 prints blank pages"
 
 def notifications(user: str, contains: str) -> list[str]:
 	"""Subjects of the user's Notification Logs that contain `contains`."""
-	return [s for s in frappe.get_all("Notification Log", filters={"for_user": user}, pluck="subject") if contains in s]
+	return [
+		s
+		for s in frappe.get_all("Notification Log", filters={"for_user": user}, pluck="subject")
+		if contains in s
+	]

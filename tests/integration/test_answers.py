@@ -6,14 +6,25 @@ from helpers import make_ticket
 
 from peer_support.api import answers, tickets
 
-SLA_FIELDS = ["status", "sla", "response_by", "resolution_by", "agreement_status", "first_responded_on",
-              "first_response_time", "modified", "_assign", "agent_group"]
+SLA_FIELDS = [
+	"status",
+	"sla",
+	"response_by",
+	"resolution_by",
+	"agreement_status",
+	"first_responded_on",
+	"first_response_time",
+	"modified",
+	"_assign",
+	"agent_group",
+]
 
 
 @pytest.fixture
 def shared(people):
-	ticket = make_ticket("Printer on floor 3 prints blank pages", raised_by=people.jeff, customer=people.acme,
-	                     priority="Low")
+	ticket = make_ticket(
+		"Printer on floor 3 prints blank pages", raised_by=people.jeff, customer=people.acme, priority="Low"
+	)
 	frappe.set_user(people.jeff)
 	tickets.share(ticket.name)
 	frappe.set_user("Administrator")
@@ -35,16 +46,20 @@ def test_a_colleague_answers_and_helpdesk_sla_is_untouched(people, shared):
 	assert frappe.db.get_value("HD Ticket", shared, SLA_FIELDS, as_dict=True) == before
 	assert frappe.db.get_value("HD Ticket", shared, "peer_status") == "Answered"
 	assert "posted a peer answer" in frappe.get_all(
-		"HD Ticket Activity", filters={"ticket": shared}, pluck="action")
+		"HD Ticket Activity", filters={"ticket": shared}, pluck="action"
+	)
 	frappe.set_user(people.jeff)
 	assert [a["name"] for a in tickets.get(shared)["answers"]] == [answer["name"]]
 
 
-@pytest.mark.parametrize("who, error, text", [
-	("jeff", frappe.PermissionError, "requester accepts"),
-	("derek", frappe.PermissionError, "agents reply in Helpdesk"),
-	("olga", frappe.DoesNotExistError, "not found"),
-])
+@pytest.mark.parametrize(
+	"who, error, text",
+	[
+		("jeff", frappe.PermissionError, "requester accepts"),
+		("derek", frappe.PermissionError, "agents reply in Helpdesk"),
+		("olga", frappe.DoesNotExistError, "not found"),
+	],
+)
 def test_who_may_not_answer(people, shared, who, error, text):
 	frappe.set_user(people[who])
 	with pytest.raises(error, match=text):

@@ -10,8 +10,18 @@ from peer_support.api import tickets as api
 from peer_support.services.permissions import ticket_has_permission
 from peer_support.services.visibility import SharingNotAllowed
 
-PRIVATE_FIELDS = ("raised_by", "contact", "customer", "owner", "priority", "agent_group", "jeff@acme.test",
-                  "sla", "response_by", "email")
+PRIVATE_FIELDS = (
+	"raised_by",
+	"contact",
+	"customer",
+	"owner",
+	"priority",
+	"agent_group",
+	"jeff@acme.test",
+	"sla",
+	"response_by",
+	"email",
+)
 
 
 def jeffs_ticket(people, subject="Printer on floor 3 prints blank pages", **values):
@@ -20,7 +30,12 @@ def jeffs_ticket(people, subject="Printer on floor 3 prints blank pages", **valu
 
 def test_a_colleague_cannot_read_a_private_ticket_through_helpdesk(people):
 	ticket = jeffs_ticket(people)
-	for user, expected in ((people.jeff, True), (people.lottie, False), (people.olga, False), (people.derek, True)):
+	for user, expected in (
+		(people.jeff, True),
+		(people.lottie, False),
+		(people.olga, False),
+		(people.derek, True),
+	):
 		frappe.set_user(user)  # as in that user's request: Helpdesk's own checks read the session user
 		assert frappe.has_permission("HD Ticket", "read", doc=ticket, user=user) is expected, user
 		listed = frappe.get_list("HD Ticket", filters={"name": ticket.name}, pluck="name")
@@ -33,7 +48,9 @@ def test_lists_of_a_portal_user_hold_only_their_own_tickets(people):
 	frappe.set_user(people.jeff)
 	names = frappe.get_list("HD Ticket", pluck="name", limit_page_length=0)
 	assert mine.name in names
-	assert set(frappe.get_all("HD Ticket", filters={"name": ["in", names]}, pluck="raised_by")) == {people.jeff}
+	assert set(frappe.get_all("HD Ticket", filters={"name": ["in", names]}, pluck="raised_by")) == {
+		people.jeff
+	}
 
 
 def test_the_setting_off_leaves_helpdesk_rules(people):
@@ -119,7 +136,9 @@ def test_answers_are_ranked_and_hidden_ones_only_reach_agents(people):
 	ticket.save()
 	plain = make_answer(ticket.name, people.lottie, score=2)
 	endorsed = make_answer(ticket.name, people.olga, score=0, endorsed_by=people.derek)
-	hidden = make_answer(ticket.name, people.olga, "<p>Delete System32</p>", hidden=1, hidden_reason="Harmful")
+	hidden = make_answer(
+		ticket.name, people.olga, "<p>Delete System32</p>", hidden=1, hidden_reason="Harmful"
+	)
 
 	frappe.set_user(people.lottie)
 	answers = api.get(ticket.name)["answers"]

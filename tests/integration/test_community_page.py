@@ -13,8 +13,11 @@ def names(rows) -> list[str]:
 
 def test_the_feed_shows_what_the_audience_may_read(people):
 	shared = shared_ticket(people, "Teams camera shows a black picture")
-	private = str(make_ticket("Teams camera private question", raised_by=people.jeff, customer=people.acme,
-	                          priority="Low").name)
+	private = str(
+		make_ticket(
+			"Teams camera private question", raised_by=people.jeff, customer=people.acme, priority="Low"
+		).name
+	)
 	ensure_ticket_type("Finance System")
 	excluded = shared_ticket(people, "Teams camera in the finance system")
 	frappe.db.set_value("HD Ticket", excluded, "ticket_type", "Finance System")
@@ -24,7 +27,17 @@ def test_the_feed_shows_what_the_audience_may_read(people):
 	assert shared in seen and private not in seen and excluded not in seen
 	assert shared not in names(as_user(people.olga, community.feed, "newest", "teams camera")["rows"])
 	row = as_user(people.mia, community.feed, "newest", "teams camera")["rows"][0]
-	assert set(row) == {"name", "subject", "topic", "status", "age", "answers", "accepted", "affected_count", "is_mine"}
+	assert set(row) == {
+		"name",
+		"subject",
+		"topic",
+		"status",
+		"age",
+		"answers",
+		"accepted",
+		"affected_count",
+		"is_mine",
+	}
 	assert shared in names(as_user(people.jeff, community.feed, "mine")["rows"])
 	assert shared not in names(as_user(people.mia, community.feed, "mine")["rows"])
 
@@ -53,17 +66,32 @@ def test_similar_questions_and_articles_while_asking(people):
 	answer = as_user(people.lottie, answers.create, solved, "Remove the saved credential.")["name"]
 	as_user(people.jeff, answers.accept, answer, "Clear guidance given")
 	category = frappe.get_all("HD Article Category", pluck="name", limit=1)
-	article = frappe.get_doc({"doctype": "HD Article", "title": "Outlook password prompts explained",
-	                          "content": "<p>Why Outlook asks again</p>", "status": "Published",
-	                          "category": category[0] if category else None}).insert()
-	draft = frappe.get_doc({"doctype": "HD Article", "title": "Outlook password draft", "content": "<p>x</p>",
-	                        "status": "Draft", "category": category[0] if category else None}).insert()
+	article = frappe.get_doc(
+		{
+			"doctype": "HD Article",
+			"title": "Outlook password prompts explained",
+			"content": "<p>Why Outlook asks again</p>",
+			"status": "Published",
+			"category": category[0] if category else None,
+		}
+	).insert()
+	draft = frappe.get_doc(
+		{
+			"doctype": "HD Article",
+			"title": "Outlook password draft",
+			"content": "<p>x</p>",
+			"status": "Draft",
+			"category": category[0] if category else None,
+		}
+	).insert()
 
 	found = as_user(people.mia, community.similar, "outlook asks for password again")
 	assert solved in names(found["tickets"])
 	assert "saved credential" in found["tickets"][0]["accepted_answer"]
 	assert article.name in names(found["articles"]) and draft.name not in names(found["articles"])
-	assert solved not in names(as_user(people.olga, community.similar, "outlook asks for password again")["tickets"])
+	assert solved not in names(
+		as_user(people.olga, community.similar, "outlook asks for password again")["tickets"]
+	)
 	assert as_user(people.mia, community.similar, "a an") == {"tickets": [], "articles": []}
 
 
@@ -71,7 +99,10 @@ def test_this_solved_it_records_a_deflection_and_files_nothing(people):
 	solved = shared_ticket(people, "Printer offline after the weekend")
 	tickets_before = frappe.db.count("HD Ticket")
 	deflection = as_user(people.mia, community.deflect, "printer offline", solved)
-	assert frappe.db.get_value("Peer Deflection", deflection["name"], ["user", "ticket"]) == (people.mia, solved)
+	assert frappe.db.get_value("Peer Deflection", deflection["name"], ["user", "ticket"]) == (
+		people.mia,
+		solved,
+	)
 	assert frappe.db.count("HD Ticket") == tickets_before
 	with pytest.raises(frappe.ValidationError, match="one of them"):
 		as_user(people.mia, community.deflect, "printer offline")
@@ -82,7 +113,9 @@ def test_this_solved_it_records_a_deflection_and_files_nothing(people):
 
 
 def test_sharing_tells_the_requester_whether_the_settings_allow_it(people):
-	ticket = make_ticket("Payroll export fails", raised_by=people.jeff, customer=people.acme, priority="Urgent")
+	ticket = make_ticket(
+		"Payroll export fails", raised_by=people.jeff, customer=people.acme, priority="Urgent"
+	)
 	decision = as_user(people.jeff, community.sharing, ticket.name)
 	assert not decision["allowed"] and "Urgent" in decision["reason"]
 	with pytest.raises(frappe.DoesNotExistError):
@@ -94,7 +127,9 @@ def test_followers_hear_of_new_answers_and_markdown_becomes_html(people):
 	assert as_user(people.mia, tickets.follow, ticket)["following"]
 	with pytest.raises(frappe.PermissionError):
 		as_user(people.jeff, tickets.follow, ticket)
-	answer = as_user(people.lottie, answers.create, ticket, "Unblock it under **Properties**:\n\n- right-click the file")
+	answer = as_user(
+		people.lottie, answers.create, ticket, "Unblock it under **Properties**:\n\n- right-click the file"
+	)
 	assert "<strong>Properties</strong>" in answer["body"] and "<li>" in answer["body"]
 	assert notifications(people.mia, "answered a question you follow")
 	assert as_user(people.mia, tickets.get, ticket)["i_follow"]

@@ -7,7 +7,13 @@ from helpers import ensure_team, ensure_ticket_type, make_ticket, update_setting
 from peer_support.services.visibility import SharingNotAllowed, make_excluded_tickets_private
 from peer_support.setup.install import TICKET_FIELDS
 
-DATA_FIELDS = {"peer_visibility", "peer_status", "peer_affected_count", "peer_accepted_answer", "peer_resolved"}
+DATA_FIELDS = {
+	"peer_visibility",
+	"peer_status",
+	"peer_affected_count",
+	"peer_accepted_answer",
+	"peer_resolved",
+}
 
 
 def test_app_is_installed_next_to_helpdesk():
@@ -38,7 +44,11 @@ def test_install_is_idempotent():
 
 	before = frappe.db.count("Custom Field", {"dt": "HD Ticket", "module": "Peer Support"})
 	after_migrate()
-	assert frappe.db.count("Custom Field", {"dt": "HD Ticket", "module": "Peer Support"}) == before == len(TICKET_FIELDS)
+	assert (
+		frappe.db.count("Custom Field", {"dt": "HD Ticket", "module": "Peer Support"})
+		== before
+		== len(TICKET_FIELDS)
+	)
 
 
 def index_columns(doctype: str, name: str) -> list[tuple[str, str]]:
@@ -57,7 +67,9 @@ def test_indexes_exist_after_install():
 	assert ("peer_visibility", "creation") in INDEXES["HD Ticket"]
 	for doctype, indexes in INDEXES.items():
 		for fields in indexes:
-			assert index_columns(doctype, index_name(fields)) == [(field, "BTREE") for field in fields], fields
+			assert index_columns(doctype, index_name(fields)) == [(field, "BTREE") for field in fields], (
+				fields
+			)
 
 
 def test_similar_questions_read_the_fulltext_index(people):
@@ -111,8 +123,11 @@ def test_an_urgent_ticket_cannot_be_shared():
 def test_each_exclusion_blocks_sharing(exclusion):
 	ticket_type = ensure_ticket_type("Finance System")
 	team = ensure_team("Finance Applications")
-	values = {"ticket_type": {"ticket_type": ticket_type}, "team": {"agent_group": team},
-	          "priority": {"priority": "High"}}[exclusion]
+	values = {
+		"ticket_type": {"ticket_type": ticket_type},
+		"team": {"agent_group": team},
+		"priority": {"priority": "High"},
+	}[exclusion]
 	update_settings(
 		excluded_ticket_types=[ticket_type] if exclusion == "ticket_type" else [],
 		excluded_teams=[team] if exclusion == "team" else [],
@@ -133,8 +148,14 @@ def test_default_community_applies_only_where_allowed():
 
 def test_the_creator_may_choose_private_over_a_community_default():
 	update_settings(default_visibility="Community")
-	ticket = frappe.get_doc({"doctype": "HD Ticket", "subject": "VPN drops", "raised_by": "a@example.com",
-	                         "peer_visibility": "Private"})
+	ticket = frappe.get_doc(
+		{
+			"doctype": "HD Ticket",
+			"subject": "VPN drops",
+			"raised_by": "a@example.com",
+			"peer_visibility": "Private",
+		}
+	)
 	ticket.flags.peer_visibility_chosen = True
 	ticket.insert()
 	assert ticket.peer_visibility == "Private"
@@ -146,7 +167,10 @@ def test_raising_a_shared_ticket_to_urgent_makes_it_private():
 	ticket.save()
 	ticket.priority = "Urgent"
 	ticket.save()  # the agent's change is not blocked
-	assert frappe.db.get_value("HD Ticket", ticket.name, ["priority", "peer_visibility"]) == ("Urgent", "Private")
+	assert frappe.db.get_value("HD Ticket", ticket.name, ["priority", "peer_visibility"]) == (
+		"Urgent",
+		"Private",
+	)
 
 
 def test_tightened_settings_withdraw_already_shared_tickets():
@@ -161,7 +185,10 @@ def test_tightened_settings_withdraw_already_shared_tickets():
 
 	update_settings(excluded_ticket_types=[ticket_type])  # runs the withdrawal (synchronously in tests)
 
-	assert frappe.db.get_value("HD Ticket", shared.name, ["peer_visibility", "modified"]) == ("Private", modified)
+	assert frappe.db.get_value("HD Ticket", shared.name, ["peer_visibility", "modified"]) == (
+		"Private",
+		modified,
+	)
 	assert frappe.db.get_value("HD Ticket", other.name, "peer_visibility") == "Community"
 	assert make_excluded_tickets_private() == 0
 

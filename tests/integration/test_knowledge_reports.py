@@ -32,10 +32,16 @@ def test_an_agent_makes_a_draft_article_from_a_proven_answer(people, proven):
 	article = as_user(people.derek, knowledge.promote, proven.answer, None, "Projector: no signal")
 	doc = frappe.get_doc("HD Article", article["name"])
 	assert doc.status == "Draft" and doc.title == "Projector: no signal" and doc.author == people.derek
-	assert "Source" in doc.content and "Lottie" in doc.content and f"/helpdesk/tickets/{proven.ticket}" in doc.content
+	assert (
+		"Source" in doc.content
+		and "Lottie" in doc.content
+		and f"/helpdesk/tickets/{proven.ticket}" in doc.content
+	)
 	assert frappe.db.get_value("Peer Answer", proven.answer, "kb_article") == doc.name
 	assert frappe.db.get_value("Peer Profile", people.lottie, "reputation") == before + 25
-	assert frappe.db.exists("Peer Reputation Event", {"answer": proven.answer, "reason": "Promoted to Knowledge Base"})
+	assert frappe.db.exists(
+		"Peer Reputation Event", {"answer": proven.answer, "reason": "Promoted to Knowledge Base"}
+	)
 	with pytest.raises(frappe.DuplicateEntryError):
 		as_user(people.derek, knowledge.promote, proven.answer)
 	assert reputation.differences() == {}
@@ -46,24 +52,40 @@ def test_the_overview_report_equals_hand_computed_numbers(people):
 	now = now_datetime()
 	quick = shared_ticket(people, "Report ticket one", ticket_type=topic)
 	slow = shared_ticket(people, "Report ticket two", ticket_type=topic)
-	make_ticket("Report ticket three", raised_by=people.jeff, customer=people.acme, priority="Low", ticket_type=topic)
+	make_ticket(
+		"Report ticket three", raised_by=people.jeff, customer=people.acme, priority="Low", ticket_type=topic
+	)
 	# Peer answers 1 h and 3 h after creation; agent first responses after 2 h and 6 h (Helpdesk's field).
 	first = as_user(people.lottie, answers.create, quick, "Answer one")["name"]
 	second = as_user(people.mia, answers.create, slow, "Answer two")["name"]
 	for ticket, answer, peer_h, agent_h in ((quick, first, 1, 2), (slow, second, 3, 6)):
 		frappe.db.set_value("HD Ticket", ticket, "creation", now - timedelta(hours=10), update_modified=False)
-		frappe.db.set_value("Peer Answer", answer, "creation", now - timedelta(hours=10 - peer_h), update_modified=False)
-		frappe.db.set_value("HD Ticket", ticket, "first_responded_on", now - timedelta(hours=10 - agent_h),
-		                    update_modified=False)
+		frappe.db.set_value(
+			"Peer Answer", answer, "creation", now - timedelta(hours=10 - peer_h), update_modified=False
+		)
+		frappe.db.set_value(
+			"HD Ticket",
+			ticket,
+			"first_responded_on",
+			now - timedelta(hours=10 - agent_h),
+			update_modified=False,
+		)
 	as_user(people.jeff, answers.accept, first, "Clear guidance given")
 	as_user(people.derek, answers.endorse, second)
 	as_user(people.max, community.deflect, "report ticket", quick)
 
 	_, rows, _, chart, summary = peer_support_overview.execute(
-		{"from_date": add_days(getdate(), -2), "to_date": getdate(), "ticket_type": topic})
+		{"from_date": add_days(getdate(), -2), "to_date": getdate(), "ticket_type": topic}
+	)
 	row = next(r for r in rows if r["topic"] == topic)
-	assert (row["tickets"], row["shared"], row["peer_resolved"], row["deflections"], row["endorsed"], row["hidden"]) == (
-		3, 2, 1, 1, 1, 0)
+	assert (
+		row["tickets"],
+		row["shared"],
+		row["peer_resolved"],
+		row["deflections"],
+		row["endorsed"],
+		row["hidden"],
+	) == (3, 2, 1, 1, 1, 0)
 	assert row["peer_resolved_share"] == 33.3
 	assert row["median_hours_to_peer_answer"] == 2.0  # median of 1 h and 3 h
 	assert row["median_hours_to_agent_response"] == 4.0  # median of 2 h and 6 h
@@ -71,7 +93,8 @@ def test_the_overview_report_equals_hand_computed_numbers(people):
 	assert {item["label"]: item["value"] for item in summary}["Resolved by Peers"] == 1
 
 	_, people_rows = peer_support_top_contributors.execute(
-		{"from_date": add_days(getdate(), -2), "to_date": getdate(), "ticket_type": topic})
+		{"from_date": add_days(getdate(), -2), "to_date": getdate(), "ticket_type": topic}
+	)
 	lottie = next(r for r in people_rows if r["user"] == people.lottie)
 	mia = next(r for r in people_rows if r["user"] == people.mia)
 	assert (lottie["points"], lottie["answers"], lottie["accepted"]) == (15, 1, 1)
@@ -92,8 +115,10 @@ def test_the_dashboard_is_installed():
 @pytest.mark.lifecycle  # commits, as the bench command does (Helpdesk commits when a team is deleted)
 def test_the_demo_loads_once_and_removes_only_its_own_records(people):
 	mine = make_ticket("Not part of the demo", raised_by=people.jeff, customer=people.acme, priority="Low")
-	counts = {doctype: frappe.db.count(doctype) for doctype in ("HD Ticket", "User", "Contact", "HD Article",
-	                                                           "Peer Answer", "HD Customer")}
+	counts = {
+		doctype: frappe.db.count(doctype)
+		for doctype in ("HD Ticket", "User", "Contact", "HD Article", "Peer Answer", "HD Customer")
+	}
 	frappe.db.commit()
 	first = demo.load(echo=lambda *_: None)
 	frappe.db.commit()
@@ -101,7 +126,9 @@ def test_the_demo_loads_once_and_removes_only_its_own_records(people):
 	assert demo.load(echo=lambda *_: None) == {"made": 0}, "loading twice creates nothing twice"
 	data = demo.fixture()
 	assert frappe.db.count("HD Ticket") == counts["HD Ticket"] + len(data["tickets"])
-	finance = frappe.get_value("HD Ticket", demo.made("ticket:finance-close"), ["peer_visibility", "ticket_type"])
+	finance = frappe.get_value(
+		"HD Ticket", demo.made("ticket:finance-close"), ["peer_visibility", "ticket_type"]
+	)
 	assert finance == ("Private", "Finance System")
 	accepted = demo.made("ticket:printer-blank")
 	assert frappe.db.get_value("HD Ticket", accepted, ["status", "peer_status"]) == ("Resolved", "Accepted")
@@ -114,5 +141,7 @@ def test_the_demo_loads_once_and_removes_only_its_own_records(people):
 		assert frappe.db.count(doctype) == count, doctype
 	assert frappe.db.exists("HD Ticket", mine.name)
 	assert not frappe.db.count("Peer Demo Record")
-	assert "Finance System" not in {r.ticket_type for r in frappe.get_single("Peer Support Settings").excluded_ticket_types}
+	assert "Finance System" not in {
+		r.ticket_type for r in frappe.get_single("Peer Support Settings").excluded_ticket_types
+	}
 	assert reputation.differences() == {}

@@ -57,8 +57,20 @@ def our_indexes(doctype: str, present: dict[str, list[str]]) -> set[str]:
 
 
 def snapshot(names: list[str]) -> list[dict]:
-	fields = ["name", "subject", "status", "priority", "sla", "response_by", "resolution_by",
-	          "first_responded_on", "modified", "raised_by", "agent_group", "ticket_type"]
+	fields = [
+		"name",
+		"subject",
+		"status",
+		"priority",
+		"sla",
+		"response_by",
+		"resolution_by",
+		"first_responded_on",
+		"modified",
+		"raised_by",
+		"agent_group",
+		"ticket_type",
+	]
 	return frappe.get_all("HD Ticket", filters={"name": ["in", names]}, fields=fields, order_by="name")
 
 
@@ -66,8 +78,16 @@ def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched(
 	shared = make_ticket("Shared before uninstall", priority="Low")
 	shared.peer_visibility = "Community"
 	shared.save()
-	helpdesk_records = {doctype: frappe.db.count(doctype) for doctype in
-	                    ("HD Ticket", "Communication", "HD Service Level Agreement", "HD Team", "HD Ticket Type")}
+	helpdesk_records = {
+		doctype: frappe.db.count(doctype)
+		for doctype in (
+			"HD Ticket",
+			"Communication",
+			"HD Service Level Agreement",
+			"HD Team",
+			"HD Ticket Type",
+		)
+	}
 	before = snapshot([shared.name])
 	indexes_before = {doctype: indexes(doctype) for doctype in OTHER_APPS_TABLES}
 	for doctype in OTHER_APPS_TABLES:
@@ -86,8 +106,12 @@ def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched(
 	assert not set(DATA_FIELDS) & set(frappe.db.get_table_columns("HD Ticket"))
 	# this app's indexes on Helpdesk's and Frappe's tables are gone; theirs are as they were
 	for doctype in OTHER_APPS_TABLES:
-		theirs = {name: columns for name, columns in indexes_before[doctype].items()
-		          if name not in our_indexes(doctype, indexes_before[doctype]) and not set(columns) & set(DATA_FIELDS)}
+		theirs = {
+			name: columns
+			for name, columns in indexes_before[doctype].items()
+			if name not in our_indexes(doctype, indexes_before[doctype])
+			and not set(columns) & set(DATA_FIELDS)
+		}
 		assert indexes(doctype) == theirs, doctype
 	meta = frappe.get_meta("HD Ticket", cached=False)
 	assert not [f.fieldname for f in meta.fields if f.fieldname.startswith("peer_")]
@@ -104,8 +128,10 @@ def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched(
 	frappe.db.set_single_value("HD Settings", "skip_email_workflow", 1)  # no mail server on a test site
 	ticket.reply_via_agent("<p>Please re-enter it under File &gt; Account settings.</p>")
 	ticket.reload()
-	assert frappe.db.exists("Communication", {"reference_doctype": "HD Ticket", "reference_name": ticket.name,
-	                                          "sent_or_received": "Sent"})
+	assert frappe.db.exists(
+		"Communication",
+		{"reference_doctype": "HD Ticket", "reference_name": ticket.name, "sent_or_received": "Sent"},
+	)
 	# the response is tracked (v1.5 also sets the status to Replied; v1.2x only where HD Settings say so)
 	assert ticket.first_responded_on
 	untouched = [ticket.name, make_ticket("Teams camera is black", priority="Low").name]
@@ -118,8 +144,9 @@ def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched(
 	# existing tickets: untouched, and all start private
 	assert snapshot(untouched) == before
 	for name in untouched:
-		assert frappe.db.get_value("HD Ticket", name, ["peer_visibility", "peer_status", "peer_resolved"]) == (
-			"Private", "None", 0)
+		assert frappe.db.get_value(
+			"HD Ticket", name, ["peer_visibility", "peer_status", "peer_resolved"]
+		) == ("Private", "None", 0)
 	assert frappe.get_single("Peer Support Settings").enabled == 1
 	for doctype in OTHER_APPS_TABLES:
 		assert our_indexes(doctype, indexes_before[doctype]) <= set(indexes(doctype)), doctype
@@ -131,12 +158,16 @@ def test_uninstall_keeps_helpdesk_working_and_reinstall_keeps_tickets_untouched(
 def test_recompute_command_finds_no_difference_and_corrects_a_tampered_total(people):
 	from peer_support.services import reputation
 
-	reputation.record([reputation.Event(people.lottie, 10, "Upvote", "", people.mia)] * 10)  # reaches "Helpful"
+	reputation.record(
+		[reputation.Event(people.lottie, 10, "Upvote", "", people.mia)] * 10
+	)  # reaches "Helpful"
 	frappe.db.commit()
 	output = bench("peer-support-recompute")
 	assert "0 difference(s)" in output, output
 	frappe.db.set_value("Peer Profile", people.lottie, "reputation", 999)
-	frappe.db.delete("Peer Profile Badge", {"parent": people.lottie, "badge": "helpful"})  # as if never awarded
+	frappe.db.delete(
+		"Peer Profile Badge", {"parent": people.lottie, "badge": "helpful"}
+	)  # as if never awarded
 	frappe.db.commit()
 	output = bench("peer-support-recompute")
 	assert f"{people.lottie}: stored 999" in output and "1 difference(s)" in output

@@ -35,12 +35,15 @@ def test_voting_twice_is_refused_with_a_message(people, answered):
 	assert score(answered.answer) == 1
 
 
-@pytest.mark.parametrize("who, error, text", [
-	("lottie", frappe.PermissionError, "your own answer"),
-	("jeff", frappe.PermissionError, "accept the answer"),
-	("derek", frappe.PermissionError, "endorse"),
-	("olga", frappe.DoesNotExistError, "not found"),
-])
+@pytest.mark.parametrize(
+	"who, error, text",
+	[
+		("lottie", frappe.PermissionError, "your own answer"),
+		("jeff", frappe.PermissionError, "accept the answer"),
+		("derek", frappe.PermissionError, "endorse"),
+		("olga", frappe.DoesNotExistError, "not found"),
+	],
+)
 def test_who_may_not_vote(people, answered, who, error, text):
 	with pytest.raises(error, match=text):
 		as_user(people[who], answers.vote, answered.answer, 1)
@@ -60,8 +63,12 @@ def test_the_database_keeps_one_vote_per_voter_and_answer(people, answered):
 
 
 def test_authors_edit_their_answer_until_it_is_accepted(people, answered):
-	edited = as_user(people.lottie, answers.update, answered.answer,
-	                 '<p>Re-seat the toner, then print a test page.</p><script>alert(1)</script>')
+	edited = as_user(
+		people.lottie,
+		answers.update,
+		answered.answer,
+		"<p>Re-seat the toner, then print a test page.</p><script>alert(1)</script>",
+	)
 	assert "test page" in edited["body"] and "<script" not in edited["body"]
 	assert "<script" not in frappe.db.get_value("Peer Answer", answered.answer, "body")
 	with pytest.raises(frappe.PermissionError, match="Only the author"):
@@ -95,7 +102,9 @@ def test_hidden_answers_vanish_for_colleagues_at_once(people, answered):
 	assert any(a.startswith("hid the peer answer from Lottie") for a in activity(answered.ticket))
 
 	as_user(people.derek, answers.unhide, answered.answer)
-	assert [a["name"] for a in as_user(people.mia, tickets.get, answered.ticket)["answers"]] == [answered.answer]
+	assert [a["name"] for a in as_user(people.mia, tickets.get, answered.ticket)["answers"]] == [
+		answered.answer
+	]
 
 
 def test_enough_flags_hide_an_answer_for_review_and_tell_the_agents(people, answered):
@@ -109,7 +118,9 @@ def test_enough_flags_hide_an_answer_for_review_and_tell_the_agents(people, answ
 	assert not frappe.db.get_value("Peer Answer", answered.answer, "hidden")
 
 	as_user(people.jeff, answers.flag, answered.answer, "Did not work, and it is risky")
-	stored = frappe.db.get_value("Peer Answer", answered.answer, ["hidden", "flags_count", "hidden_reason"], as_dict=True)
+	stored = frappe.db.get_value(
+		"Peer Answer", answered.answer, ["hidden", "flags_count", "hidden_reason"], as_dict=True
+	)
 	assert stored.hidden and stored.flags_count == 2 and "2 flags" in stored.hidden_reason
 	assert notifications(people.derek, "hidden for review after 2 flags")
 	assert as_user(people.max, tickets.get, answered.ticket)["answers"] == []

@@ -41,14 +41,22 @@ def answered(people):
 
 
 def profile(user: str) -> frappe._dict:
-	return frappe.db.get_value("Peer Profile", user, ["reputation", "answers", "accepted", "endorsed", "helpful_votes"],
-	                           as_dict=True)
+	return frappe.db.get_value(
+		"Peer Profile", user, ["reputation", "answers", "accepted", "endorsed", "helpful_votes"], as_dict=True
+	)
 
 
 def ledger(user: str, answer: str | None = None) -> list[tuple[str, int]]:
 	filters = {"user": user} | ({"answer": answer} if answer else {})
-	return [(r.reason, r.points) for r in frappe.get_all("Peer Reputation Event", filters=filters,
-	                                                      fields=["reason", "points"], order_by="creation asc, name asc")]
+	return [
+		(r.reason, r.points)
+		for r in frappe.get_all(
+			"Peer Reputation Event",
+			filters=filters,
+			fields=["reason", "points"],
+			order_by="creation asc, name asc",
+		)
+	]
 
 
 def test_every_action_writes_the_ledger_and_its_reversal(people, answered):
@@ -61,8 +69,15 @@ def test_every_action_writes_the_ledger_and_its_reversal(people, answered):
 	as_user(people.derek, answers.unaccept, answered.answer)
 	as_user(people.derek, answers.unendorse, answered.answer)
 	assert ledger(people.lottie, answered.answer) == [
-		("Upvote", 10), ("Upvote Retracted", -10), ("Downvote", -2), ("Downvote Retracted", 2),
-		("Endorsed", 20), ("Accepted", 15), ("Accept Withdrawn", -15), ("Endorsement Withdrawn", -20)]
+		("Upvote", 10),
+		("Upvote Retracted", -10),
+		("Downvote", -2),
+		("Downvote Retracted", 2),
+		("Endorsed", 20),
+		("Accepted", 15),
+		("Accept Withdrawn", -15),
+		("Endorsement Withdrawn", -20),
+	]
 	assert profile(people.lottie).reputation == base
 	assert reputation.differences() == {}
 
@@ -90,7 +105,9 @@ def test_totals_counts_and_leaderboards_follow_the_ledger(people, answered):
 		assert board[0]["full_name"] == "Lottie" and board[0]["points"] >= 30, period
 		overall = as_user(people.max, profiles.leaderboard, period, None, 100)
 		assert [row["points"] for row in overall] == sorted((row["points"] for row in overall), reverse=True)
-		assert not any("@" in str(value) for row in board + overall for value in row.values()), "no email addresses"
+		assert not any("@" in str(value) for row in board + overall for value in row.values()), (
+			"no email addresses"
+		)
 	with pytest.raises(frappe.ValidationError):
 		as_user(people.max, profiles.leaderboard, "decade")
 
@@ -123,7 +140,10 @@ def test_the_daily_cap_limits_points_from_votes(people, answered):
 	as_user(people.mia, answers.vote, answered.answer, 1)
 	as_user(people.max, answers.vote, answered.answer, 1)
 	assert ledger(people.lottie, answered.answer)[-2:] == [("Upvote", 10), ("Upvote", 5)]
-	assert frappe.db.get_value("Peer Answer Vote", {"answer": answered.answer, "voter": people.max}, "points") == 5
+	assert (
+		frappe.db.get_value("Peer Answer Vote", {"answer": answered.answer, "voter": people.max}, "points")
+		== 5
+	)
 	as_user(people.max, answers.vote, answered.answer, 0)
 	assert ledger(people.lottie, answered.answer)[-1] == ("Upvote Retracted", -5)
 
@@ -145,12 +165,19 @@ def test_serial_voting_is_reversed_by_the_daily_job(people):
 		as_user(people.mia, answers.vote, name, 1)
 	as_user(people.max, answers.vote, names[0], 1)  # a single vote of another colleague stays
 	assert reputation.reverse_serial_votes() >= 3
-	points = {(row.voter, row.answer): row.points for row in frappe.get_all(
-		"Peer Answer Vote", filters={"answer": ["in", names]}, fields=["voter", "answer", "points"])}
+	points = {
+		(row.voter, row.answer): row.points
+		for row in frappe.get_all(
+			"Peer Answer Vote", filters={"answer": ["in", names]}, fields=["voter", "answer", "points"]
+		)
+	}
 	assert [points[(people.mia, name)] for name in names] == [0, 0, 0], "Mia's serial votes now earn nothing"
 	assert points[(people.max, names[0])] == 10, "a single vote of another colleague stays"
-	reversed_rows = frappe.get_all("Peer Reputation Event", filters={"reason": "Serial Vote Reversed", "actor": people.mia,
-	                                                                "answer": ["in", names]}, pluck="points")
+	reversed_rows = frappe.get_all(
+		"Peer Reputation Event",
+		filters={"reason": "Serial Vote Reversed", "actor": people.mia, "answer": ["in", names]},
+		pluck="points",
+	)
 	assert sorted(reversed_rows) == [-10, -10, -10]
 	assert reputation.reverse_serial_votes() == 0, "a second run reverses nothing again"
 	as_user(people.mia, answers.vote, names[0], 0)  # retracting a reversed vote takes back nothing more
@@ -161,7 +188,10 @@ def test_the_first_answer_badge_is_awarded_once(people, answered):
 	badges = frappe.get_all("Peer Profile Badge", filters={"parent": people.lottie, "badge": "first_answer"})
 	assert len(badges) == 1
 	as_user(people.lottie, answers.create, answered.ticket, "<p>Or print from the web portal.</p>")
-	assert len(frappe.get_all("Peer Profile Badge", filters={"parent": people.lottie, "badge": "first_answer"})) == 1
+	assert (
+		len(frappe.get_all("Peer Profile Badge", filters={"parent": people.lottie, "badge": "first_answer"}))
+		== 1
+	)
 	assert "First Answer" in [b["title"] for b in as_user(people.lottie, profiles.get)["badges"]]
 
 
@@ -218,9 +248,13 @@ def test_routing_tells_exactly_the_opted_in_top_experts_who_may_read_it(people):
 	ensure_ticket_type("Printers")
 	update_settings(experts_to_notify=2)
 	ann = make_user("ann@acme.test", "Ann", "Acme Test")
-	for user, level, topics in ((people.lottie, "Real Time", []), (people.mia, "Real Time", ["Printers"]),
-	                            (people.max, "Real Time", []), (ann, "Daily Digest", ["Printers"]),
-	                            (people.olga, "Real Time", ["Printers"])):
+	for user, level, topics in (
+		(people.lottie, "Real Time", []),
+		(people.mia, "Real Time", ["Printers"]),
+		(people.max, "Real Time", []),
+		(ann, "Daily Digest", ["Printers"]),
+		(people.olga, "Real Time", ["Printers"]),
+	):
 		as_user(user, profiles.update, level, topics)
 	# Lottie and Olga have standing in the topic; Olga works elsewhere, so may not read Acme's ticket.
 	for user in (people.lottie, people.olga, ann):
@@ -228,7 +262,9 @@ def test_routing_tells_exactly_the_opted_in_top_experts_who_may_read_it(people):
 
 	ticket = shared_ticket(people, "Printer on floor 5 offline", ticket_type="Printers")
 
-	told = set(frappe.get_all("Peer Routing", filters={"ticket": ticket, "channel": "Real Time"}, pluck="user"))
+	told = set(
+		frappe.get_all("Peer Routing", filters={"ticket": ticket, "channel": "Real Time"}, pluck="user")
+	)
 	assert told == {people.lottie, people.mia}
 	assert notifications(people.lottie, "Printer on floor 5 offline")
 	assert not notifications(people.max, "Printer on floor 5 offline")
@@ -263,7 +299,9 @@ def test_concurrent_votes_leave_totals_equal_to_the_ledger(people, answered):
 		finally:
 			frappe.destroy()
 
-	threads = [threading.Thread(target=vote, args=(user, 1 if i % 3 else -1)) for i, user in enumerate(voters)]
+	threads = [
+		threading.Thread(target=vote, args=(user, 1 if i % 3 else -1)) for i, user in enumerate(voters)
+	]
 	for thread in threads:
 		thread.start()
 	for thread in threads:

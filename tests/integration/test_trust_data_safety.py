@@ -23,10 +23,26 @@ from peer_support.services import reputation
 
 pytestmark = pytest.mark.lifecycle
 
-PEER_TABLES = ("Peer Answer", "Peer Answer Vote", "Peer Answer Flag", "Peer Ticket Affected", "Peer Ticket Follower",
-               "Peer Reputation Event", "Peer Reputation Period", "Peer Profile", "Peer Profile Badge",
-               "Peer Profile Topic", "Peer Deflection")
-TICKET_PEER_FIELDS = ["peer_visibility", "peer_status", "peer_affected_count", "peer_accepted_answer", "peer_resolved"]
+PEER_TABLES = (
+	"Peer Answer",
+	"Peer Answer Vote",
+	"Peer Answer Flag",
+	"Peer Ticket Affected",
+	"Peer Ticket Follower",
+	"Peer Reputation Event",
+	"Peer Reputation Period",
+	"Peer Profile",
+	"Peer Profile Badge",
+	"Peer Profile Topic",
+	"Peer Deflection",
+)
+TICKET_PEER_FIELDS = [
+	"peer_visibility",
+	"peer_status",
+	"peer_affected_count",
+	"peer_accepted_answer",
+	"peer_resolved",
+]
 FEEDBACK = "Clear guidance given"
 
 
@@ -35,7 +51,14 @@ def frappe_command(*args: str, site: str | None = None) -> str:
 	password (PEER_SUPPORT_DB_ROOT_PASSWORD) on stdin for the commands that ask for one."""
 	frappe.db.commit()  # the subprocess must see what this test wrote
 	proc = subprocess.run(
-		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", *(["--site", site] if site else []), *args],
+		[
+			sys.executable,
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			*(["--site", site] if site else []),
+			*args,
+		],
 		cwd=os.environ.get("PEER_SUPPORT_SITES_PATH", "."),
 		input=os.environ.get("PEER_SUPPORT_DB_ROOT_PASSWORD", "") + "\n",
 		capture_output=True,
@@ -49,14 +72,23 @@ def frappe_command(*args: str, site: str | None = None) -> str:
 
 def read_on(site: str, doctype: str, filters: dict, fields: list[str]) -> list[dict]:
 	"""Rows of another site, read there by `bench execute` (sorted by name, values as JSON gives them)."""
-	kwargs = json.dumps({"doctype": doctype, "filters": filters, "fields": fields, "order_by": "name asc",
-	                     "limit_page_length": 0})
+	kwargs = json.dumps(
+		{
+			"doctype": doctype,
+			"filters": filters,
+			"fields": fields,
+			"order_by": "name asc",
+			"limit_page_length": 0,
+		}
+	)
 	output = frappe_command("execute", "frappe.get_all", "--kwargs", kwargs, site=site)
 	return json.loads(output.strip().splitlines()[-1])
 
 
 def rows_here(doctype: str, filters: dict, fields: list[str]) -> list[dict]:
-	return json.loads(frappe.as_json(frappe.get_all(doctype, filters=filters, fields=fields, order_by="name asc")))
+	return json.loads(
+		frappe.as_json(frappe.get_all(doctype, filters=filters, fields=fields, order_by="name asc"))
+	)
 
 
 @pytest.fixture
@@ -65,10 +97,12 @@ def community_story(people):
 	people of a customer of its own: the backup test commits, and no other test may meet this data."""
 	run = uuid.uuid4().hex[:8]
 	customer = make_customer(f"Backup {run}")
-	rhea, ada, bo, cy = (make_user(f"{name.lower()}.{run}@backup.test", name, customer)
-	                     for name in ("Rhea", "Ada", "Bo", "Cy"))
-	ticket = make_ticket(f"Backup story {run}: the scanner is slow", raised_by=rhea, customer=customer,
-	                     priority="Low").name
+	rhea, ada, bo, cy = (
+		make_user(f"{name.lower()}.{run}@backup.test", name, customer) for name in ("Rhea", "Ada", "Bo", "Cy")
+	)
+	ticket = make_ticket(
+		f"Backup story {run}: the scanner is slow", raised_by=rhea, customer=customer, priority="Low"
+	).name
 	as_user(rhea, tickets.share, ticket)
 	first = as_user(ada, answers.create, ticket, "<p>Lower the scan resolution to 300 dpi.</p>")["name"]
 	second = as_user(bo, answers.create, ticket, "<p>Update the scanner driver.</p>")["name"]
@@ -86,12 +120,19 @@ def test_a_backup_restores_into_a_new_site_with_the_community_intact(community_s
 	answer_fields = ["name", "ticket", "author", "body", "score", "accepted", "endorsed_by", "hidden"]
 	expected = {
 		"Peer Answer": rows_here("Peer Answer", {"ticket": story.ticket}, answer_fields),
-		"Peer Answer Vote": rows_here("Peer Answer Vote", {"ticket": story.ticket}, ["name", "answer", "voter", "value",
-		                                                                              "points"]),
-		"Peer Reputation Event": rows_here("Peer Reputation Event", {"ticket": story.ticket},
-		                                   ["name", "user", "points", "reason", "answer", "actor"]),
-		"Peer Profile": rows_here("Peer Profile", {"name": ["in", story.users]},
-		                          ["name", "reputation", "answers", "accepted", "endorsed", "helpful_votes"]),
+		"Peer Answer Vote": rows_here(
+			"Peer Answer Vote", {"ticket": story.ticket}, ["name", "answer", "voter", "value", "points"]
+		),
+		"Peer Reputation Event": rows_here(
+			"Peer Reputation Event",
+			{"ticket": story.ticket},
+			["name", "user", "points", "reason", "answer", "actor"],
+		),
+		"Peer Profile": rows_here(
+			"Peer Profile",
+			{"name": ["in", story.users]},
+			["name", "reputation", "answers", "accepted", "endorsed", "helpful_votes"],
+		),
 		"HD Ticket": rows_here("HD Ticket", {"name": story.ticket}, ["name", *TICKET_PEER_FIELDS]),
 	}
 	assert len(expected["Peer Answer"]) == 2 and len(expected["Peer Reputation Event"]) >= 4
@@ -104,8 +145,16 @@ def test_a_backup_restores_into_a_new_site_with_the_community_intact(community_s
 
 	restored = f"ps-restore-{uuid.uuid4().hex[:8]}.localhost"
 	try:
-		frappe_command("new-site", restored, "--admin-password", "admin", "--db-root-username", "root",
-		               "--source_sql", str(backup))
+		frappe_command(
+			"new-site",
+			restored,
+			"--admin-password",
+			"admin",
+			"--db-root-username",
+			"root",
+			"--source_sql",
+			str(backup),
+		)
 		for doctype, rows in expected.items():
 			fields = list(rows[0])
 			filters = {"name": ["in", [row["name"] for row in rows]]}
@@ -134,7 +183,9 @@ def values_mentioning(doctype: str, *needles: str) -> list[tuple[str, str, str]]
 def delete_personal_data(email: str) -> str:
 	"""Frappe's personal data deletion, as the System Manager approves it after the person confirmed;
 	returns the anonymous name the person's records now carry."""
-	request = frappe.get_doc({"doctype": "Personal Data Deletion Request", "email": email}).insert(ignore_permissions=True)
+	request = frappe.get_doc({"doctype": "Personal Data Deletion Request", "email": email}).insert(
+		ignore_permissions=True
+	)
 	request.db_set("status", "Pending Approval")  # what the person's signed confirmation link does
 	request.trigger_data_deletion()  # the approval; the anonymisation runs at once in tests (in_test)
 	assert frappe.db.get_value("Personal Data Deletion Request", request.name, "status") == "Deleted"
@@ -156,7 +207,9 @@ def test_deleting_a_person_anonymises_their_answers_votes_and_ledger(people, no_
 	ticket = shared_ticket(people, f"Deletion story {run}: the badge reader beeps")
 	as_user(erin, tickets.affected, ticket)
 	as_user(erin, tickets.follow, ticket)
-	mine = as_user(erin, answers.create, ticket, f"<p>Hold the badge still. Ask me: {erin}, {full_name}.</p>")["name"]
+	mine = as_user(
+		erin, answers.create, ticket, f"<p>Hold the badge still. Ask me: {erin}, {full_name}.</p>"
+	)["name"]
 	theirs = as_user(people.lottie, answers.create, ticket, "<p>Clean the reader.</p>")["name"]
 	as_user(erin, answers.vote, theirs, 1)  # an event for Lottie with Erin as its actor
 	as_user(erin, answers.flag, theirs, f"Outdated, says {full_name}")
@@ -164,9 +217,17 @@ def test_deleting_a_person_anonymises_their_answers_votes_and_ledger(people, no_
 	as_user(people.mia, answers.vote, mine, 1)
 	as_user(people.derek, answers.endorse, mine)
 	as_user(people.jeff, answers.accept, mine, FEEDBACK)
-	events = {row.name: row for row in frappe.get_all(
-		"Peer Reputation Event", filters={"ticket": ticket}, fields=["name", "user", "actor", "points", "reason"])}
-	assert {row.user for row in events.values()} >= {erin} and {row.actor for row in events.values()} >= {erin}
+	events = {
+		row.name: row
+		for row in frappe.get_all(
+			"Peer Reputation Event",
+			filters={"ticket": ticket},
+			fields=["name", "user", "actor", "points", "reason"],
+		)
+	}
+	assert {row.user for row in events.values()} >= {erin} and {row.actor for row in events.values()} >= {
+		erin
+	}
 	reputation_before = frappe.db.get_value("Peer Profile", erin, "reputation")
 	assert reputation_before > 0 and values_mentioning("Notification Log", full_name)
 	assert reputation.differences() == {}
@@ -176,22 +237,36 @@ def test_deleting_a_person_anonymises_their_answers_votes_and_ledger(people, no_
 		assert values_mentioning(doctype, erin, full_name) == [], doctype
 	# the records stay, now the anonymous user's; the ledger keeps every point
 	assert frappe.db.get_value("Peer Answer", mine, ["author", "accepted"]) == (anon, 1)
-	after = {row.name: row for row in frappe.get_all(
-		"Peer Reputation Event", filters={"name": ["in", list(events)]}, fields=["name", "user", "actor", "points",
-		                                                                        "reason"])}
-	renamed = {name: row.copy() | {"user": anon if row.user == erin else row.user,
-	                               "actor": anon if row.actor == erin else row.actor} for name, row in events.items()}
+	after = {
+		row.name: row
+		for row in frappe.get_all(
+			"Peer Reputation Event",
+			filters={"name": ["in", list(events)]},
+			fields=["name", "user", "actor", "points", "reason"],
+		)
+	}
+	renamed = {
+		name: row.copy()
+		| {"user": anon if row.user == erin else row.user, "actor": anon if row.actor == erin else row.actor}
+		for name, row in events.items()
+	}
 	assert after == renamed
 	assert frappe.db.get_value("Peer Answer Vote", {"answer": theirs, "voter": anon}, "value") == 1
 	assert frappe.db.exists("Peer Ticket Affected", {"ticket": ticket, "user": anon})
-	assert frappe.db.get_value("Peer Profile", anon, ["full_name", "reputation"]) == ("[REDACTED]", reputation_before)
+	assert frappe.db.get_value("Peer Profile", anon, ["full_name", "reputation"]) == (
+		"[REDACTED]",
+		reputation_before,
+	)
 	assert reputation.differences() == {}
 	view = as_user(people.lottie, tickets.get, ticket)
 	assert full_name not in json.dumps(view) and erin not in json.dumps(view)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (issue 8 report): a knowledge-base draft keeps the deleted person's "
-                                       "name and answer text; Frappe's redaction cannot be pointed at HD Article")
+@pytest.mark.xfail(
+	strict=True,
+	reason="BUG (issue 8 report): a knowledge-base draft keeps the deleted person's "
+	"name and answer text; Frappe's redaction cannot be pointed at HD Article",
+)
 def test_deleting_a_person_anonymises_the_knowledge_base_draft_that_credits_them(people, no_mail):
 	run = uuid.uuid4().hex[:8]
 	full_name = f"Finn Quill{run}"

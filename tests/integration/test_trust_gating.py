@@ -21,18 +21,23 @@ def exclusion_values(exclusion: str) -> dict:
 	run = uuid.uuid4().hex[:8]
 	ticket_type = ensure_ticket_type(f"Core banking {run}")
 	team = ensure_team(f"Core systems {run}")
-	update_settings(excluded_ticket_types=[ticket_type], excluded_teams=[team], excluded_priorities=["Urgent"])
-	return {"ticket_type": {"ticket_type": ticket_type, "priority": "Low"},
-	        "team": {"agent_group": team, "priority": "Low"},
-	        "priority": {"priority": "Urgent"}}[exclusion]
+	update_settings(
+		excluded_ticket_types=[ticket_type], excluded_teams=[team], excluded_priorities=["Urgent"]
+	)
+	return {
+		"ticket_type": {"ticket_type": ticket_type, "priority": "Low"},
+		"team": {"agent_group": team, "priority": "Low"},
+		"priority": {"priority": "Urgent"},
+	}[exclusion]
 
 
 @pytest.fixture(params=EXCLUSIONS)
 def excluded(request, people):
 	"""Jeff's private ticket of an excluded type, team or priority."""
 	values = exclusion_values(request.param)
-	return make_ticket(f"Core banking is down {uuid.uuid4().hex[:6]}", raised_by=people.jeff, customer=people.acme,
-	                   **values)
+	return make_ticket(
+		f"Core banking is down {uuid.uuid4().hex[:6]}", raised_by=people.jeff, customer=people.acme, **values
+	)
 
 
 def stored(name) -> str:
@@ -72,13 +77,27 @@ def test_desks_generic_save_is_refused(people, excluded):
 @pytest.mark.parametrize("exclusion", EXCLUSIONS)
 def test_an_insert_asking_for_community_is_refused_or_starts_private(people, exclusion):
 	values = exclusion_values(exclusion)
-	chosen = frappe.get_doc({"doctype": "HD Ticket", "subject": "Core banking is down", "raised_by": people.jeff,
-	                         "peer_visibility": "Community", **values})
+	chosen = frappe.get_doc(
+		{
+			"doctype": "HD Ticket",
+			"subject": "Core banking is down",
+			"raised_by": people.jeff,
+			"peer_visibility": "Community",
+			**values,
+		}
+	)
 	chosen.flags.peer_visibility_chosen = True  # the creator chose Community explicitly
 	with pytest.raises(SharingNotAllowed, match=REFUSAL):
 		chosen.insert()
-	unchosen = frappe.get_doc({"doctype": "HD Ticket", "subject": "Core banking is down", "raised_by": people.jeff,
-	                           "peer_visibility": "Community", **values}).insert()
+	unchosen = frappe.get_doc(
+		{
+			"doctype": "HD Ticket",
+			"subject": "Core banking is down",
+			"raised_by": people.jeff,
+			"peer_visibility": "Community",
+			**values,
+		}
+	).insert()
 	assert stored(unchosen.name) == "Private"
 
 
@@ -87,7 +106,9 @@ def test_a_community_default_does_not_reach_it(people, exclusion):
 	values = exclusion_values(exclusion)
 	update_settings(default_visibility="Community")
 	assert stored(make_ticket(raised_by=people.jeff, customer=people.acme, **values).name) == "Private"
-	assert stored(make_ticket(raised_by=people.jeff, customer=people.acme, priority="Low").name) == "Community"
+	assert (
+		stored(make_ticket(raised_by=people.jeff, customer=people.acme, priority="Low").name) == "Community"
+	)
 
 
 @pytest.mark.parametrize("exclusion", EXCLUSIONS)
@@ -105,14 +126,24 @@ def test_a_shared_ticket_that_becomes_excluded_goes_private(people, exclusion):
 
 def test_a_raw_write_past_every_hook_still_reaches_no_colleague(people, excluded):
 	"""frappe.db.set_value skips the document's hooks; every read path checks the settings again."""
-	answer = frappe._dict(name=make_answer(excluded.name, people.lottie, "<p>Restart the core banking service.</p>"))
-	frappe.db.set_value("HD Ticket", excluded.name, {"peer_visibility": "Community", "peer_status": "Accepted",
-	                                                 "peer_accepted_answer": answer.name})
+	answer = frappe._dict(
+		name=make_answer(excluded.name, people.lottie, "<p>Restart the core banking service.</p>")
+	)
+	frappe.db.set_value(
+		"HD Ticket",
+		excluded.name,
+		{"peer_visibility": "Community", "peer_status": "Accepted", "peer_accepted_answer": answer.name},
+	)
 	name = excluded.name
-	for call, args in ((tickets.get, (name,)), (tickets.affected, (name,)), (tickets.follow, (name,)),
-	                   (answers.create, (name, "<p>Me too</p>")), (answers.vote, (answer.name, 1)),
-	                   (answers.flag, (answer.name, "spam")),
-	                   (community.deflect, ("core banking", name))):
+	for call, args in (
+		(tickets.get, (name,)),
+		(tickets.affected, (name,)),
+		(tickets.follow, (name,)),
+		(answers.create, (name, "<p>Me too</p>")),
+		(answers.vote, (answer.name, 1)),
+		(answers.flag, (answer.name, "spam")),
+		(community.deflect, ("core banking", name)),
+	):
 		with pytest.raises(frappe.DoesNotExistError):
 			as_user(people.mia, call, *args)
 	feed = as_user(people.mia, community.feed, search="Core banking", page_size=50)
@@ -120,7 +151,9 @@ def test_a_raw_write_past_every_hook_still_reaches_no_colleague(people, excluded
 	similar = as_user(people.mia, community.similar, excluded.subject)
 	assert name not in [row["name"] for row in similar["tickets"]]
 	frappe.set_user(people.mia)
-	assert not frappe.has_permission("HD Ticket", "read", doc=frappe.get_doc("HD Ticket", name), user=people.mia)
+	assert not frappe.has_permission(
+		"HD Ticket", "read", doc=frappe.get_doc("HD Ticket", name), user=people.mia
+	)
 	frappe.set_user("Administrator")
 	# and the withdrawal that runs after the settings change puts the stored value right again
 	assert make_excluded_tickets_private() >= 1

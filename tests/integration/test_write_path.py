@@ -32,8 +32,11 @@ def community(people):
 
 
 def one(doctype: str, people) -> str:
-	filters = {"user": people.lottie} if doctype in ("Peer Reputation Event", "Peer Reputation Period",
-	                                                 "Peer Profile") else {}
+	filters = (
+		{"user": people.lottie}
+		if doctype in ("Peer Reputation Event", "Peer Reputation Period", "Peer Profile")
+		else {}
+	)
 	return frappe.get_all(doctype, filters=filters, pluck="name", limit=1, order_by="creation desc")[0]
 
 
@@ -72,7 +75,10 @@ def test_roles_may_only_read(people, community):
 		for role in ("Agent", "Agent Manager", "System Manager"):
 			perms = [p for p in frappe.get_meta(doctype).permissions if p.role == role and p.permlevel == 0]
 			for perm in perms:
-				assert perm.read and not (perm.write or perm.create or perm.delete or perm.share), (doctype, role)
+				assert perm.read and not (perm.write or perm.create or perm.delete or perm.share), (
+					doctype,
+					role,
+				)
 
 
 def test_inside_the_apps_methods_writes_go_through(people, community):

@@ -87,17 +87,48 @@ TOPICS = {
 	"Other": ["Coffee machine tablet", "Lobby screen", "Parking app"],
 }
 SYMPTOMS = [
-	"keeps asking for my password", "is offline", "crashes on start", "is very slow", "shows an error",
-	"will not connect", "freezes", "stopped syncing", "cannot sign in", "shows a blank screen",
-	"disconnects every few minutes", "is missing", "does not open", "asks for a licence", "prints nothing",
-	"loses its settings", "is greyed out", "drops the connection", "shows the wrong time", "sends duplicate messages",
+	"keeps asking for my password",
+	"is offline",
+	"crashes on start",
+	"is very slow",
+	"shows an error",
+	"will not connect",
+	"freezes",
+	"stopped syncing",
+	"cannot sign in",
+	"shows a blank screen",
+	"disconnects every few minutes",
+	"is missing",
+	"does not open",
+	"asks for a licence",
+	"prints nothing",
+	"loses its settings",
+	"is greyed out",
+	"drops the connection",
+	"shows the wrong time",
+	"sends duplicate messages",
 ]
 CONTEXTS = [
-	"after the update", "since Monday", "in meeting room B", "on my laptop", "when working from home",
-	"on the second floor", "after a restart", "since the migration", "for the whole team", "every morning",
-	"in the Berlin office", "on battery", "after changing my password", "with the new badge",
-	"on the guest network", "since yesterday", "during presentations", "after the holidays",
-	"on the shared desk", "in the warehouse",
+	"after the update",
+	"since Monday",
+	"in meeting room B",
+	"on my laptop",
+	"when working from home",
+	"on the second floor",
+	"after a restart",
+	"since the migration",
+	"for the whole team",
+	"every morning",
+	"in the Berlin office",
+	"on battery",
+	"after changing my password",
+	"with the new badge",
+	"on the guest network",
+	"since yesterday",
+	"during presentations",
+	"after the holidays",
+	"on the shared desk",
+	"in the warehouse",
 ]
 FIXES = [
 	"Sign out, clear the saved credential in Credential Manager and sign in again.",
@@ -113,10 +144,16 @@ FIXES = [
 ]
 # What colleagues type while asking (community.similar): words of the generated subjects.
 TYPED_SUBJECTS = [
-	"Outlook keeps asking for my password", "printer is offline after the update", "VPN disconnects every few minutes",
-	"Teams camera shows a blank screen", "OneDrive stopped syncing since yesterday", "Excel macro crashes on start",
-	"wifi drops the connection in meeting room B", "docking station second screen is missing",
-	"cannot sign in to the HR portal after changing my password", "laptop battery is very slow to charge",
+	"Outlook keeps asking for my password",
+	"printer is offline after the update",
+	"VPN disconnects every few minutes",
+	"Teams camera shows a blank screen",
+	"OneDrive stopped syncing since yesterday",
+	"Excel macro crashes on start",
+	"wifi drops the connection in meeting room B",
+	"docking station second screen is missing",
+	"cannot sign in to the HR portal after changing my password",
+	"laptop battery is very slow to charge",
 ]
 
 
@@ -153,7 +190,9 @@ class IndexesAfterLoad:
 				unique, columns = self.indexes.setdefault(row.Key_name, (not row.Non_unique, []))
 				columns.append((row.Seq_in_index, row.Column_name, row.Sub_part))
 		if self.indexes:
-			frappe.db.sql_ddl(f"ALTER TABLE `{self.table}` " + ", ".join(f"DROP INDEX `{name}`" for name in self.indexes))
+			frappe.db.sql_ddl(
+				f"ALTER TABLE `{self.table}` " + ", ".join(f"DROP INDEX `{name}`" for name in self.indexes)
+			)
 		return self
 
 	def __exit__(self, *error):
@@ -162,7 +201,10 @@ class IndexesAfterLoad:
 		started = time.monotonic()
 		parts = []
 		for name, (unique, columns) in self.indexes.items():
-			fields = ", ".join(f"`{column}`" + (f"({sub_part})" if sub_part else "") for _, column, sub_part in sorted(columns))
+			fields = ", ".join(
+				f"`{column}`" + (f"({sub_part})" if sub_part else "")
+				for _, column, sub_part in sorted(columns)
+			)
 			parts.append(f"ADD {'UNIQUE ' if unique else ''}INDEX `{name}` ({fields})")
 		frappe.db.sql_ddl(f"ALTER TABLE `{self.table}` " + ", ".join(parts))
 		log(f"  {self.table}: {len(parts)} indexes built", started)
@@ -202,20 +244,32 @@ def generate(tickets: int) -> dict:
 	for topic in TOPICS:
 		if not frappe.db.exists("HD Ticket Type", topic):
 			frappe.get_doc({"doctype": "HD Ticket Type", "name": topic, "description": topic}).insert(
-				ignore_permissions=True)
+				ignore_permissions=True
+			)
 	for customer in (BENCH_CUSTOMER, *OTHER_CUSTOMERS):
 		if not frappe.db.exists("HD Customer", customer):
-			frappe.get_doc({"doctype": "HD Customer", "customer_name": customer}).insert(ignore_permissions=True)
+			frappe.get_doc({"doctype": "HD Customer", "customer_name": customer}).insert(
+				ignore_permissions=True
+			)
 	if not frappe.db.exists("User", AGENT):
-		frappe.get_doc({"doctype": "User", "email": AGENT, "first_name": "Bench", "last_name": "Agent",
-		                "user_type": "System User", "send_welcome_email": 0,
-		                "roles": [{"role": "Agent"}]}).insert(ignore_permissions=True)
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": AGENT,
+				"first_name": "Bench",
+				"last_name": "Agent",
+				"user_type": "System User",
+				"send_welcome_email": 0,
+				"roles": [{"role": "Agent"}],
+			}
+		).insert(ignore_permissions=True)
 		from frappe.utils.password import update_password
 
 		update_password(AGENT, PASSWORD)
 	if not frappe.db.exists("HD Agent", {"user": AGENT}):
-		frappe.get_doc({"doctype": "HD Agent", "user": AGENT, "agent_name": "Bench Agent", "is_active": 1}).insert(
-			ignore_permissions=True)
+		frappe.get_doc(
+			{"doctype": "HD Agent", "user": AGENT, "agent_name": "Bench Agent", "is_active": 1}
+		).insert(ignore_permissions=True)
 	frappe.db.commit()
 	log(f"setup: {len(TOPICS)} topics, {1 + len(OTHER_CUSTOMERS)} customers, 1 agent", started)
 
@@ -224,7 +278,9 @@ def generate(tickets: int) -> dict:
 	started = time.monotonic()
 	bench_users = max(100, tickets // 10)
 	small_users = max(25, bench_users // 400)  # enough colleagues for 20 answers and 10 votes per answer
-	pools: dict[str, list[str]] = {BENCH_CUSTOMER: [f"user{i:05d}@bench-corp.example" for i in range(bench_users)]}
+	pools: dict[str, list[str]] = {
+		BENCH_CUSTOMER: [f"user{i:05d}@bench-corp.example" for i in range(bench_users)]
+	}
 	for customer in OTHER_CUSTOMERS:
 		pools[customer] = [f"user{i:03d}@{customer.lower()}.example" for i in range(small_users)]
 	reserved = pools[BENCH_CUSTOMER][-RESERVED_VOTERS:]
@@ -241,28 +297,150 @@ def generate(tickets: int) -> dict:
 			full = f"{first} {last}"
 			contact = f"{full} ({customer})"
 			contact_of[user], full_name_of[user] = contact, full
-			user_rows.append((user, user, first, last, full, "Website User", 1, 0, created, created, "Administrator",
-			                  "Administrator"))
+			user_rows.append(
+				(
+					user,
+					user,
+					first,
+					last,
+					full,
+					"Website User",
+					1,
+					0,
+					created,
+					created,
+					"Administrator",
+					"Administrator",
+				)
+			)
 			auth_rows.append(("User", user, "password", hashed, 0))
-			contact_rows.append((contact, first, last, full, user, user, "Passive", created, created,
-			                     "Administrator", "Administrator"))
-			email_rows.append((names(), contact, "Contact", "email_ids", 1, user, 1, created, created, "Administrator",
-			                   "Administrator"))
-			link_rows.append((names(), contact, "Contact", "links", 1, "HD Customer", customer, customer, created,
-			                  created, "Administrator", "Administrator"))
-	insert_rows("User", ["name", "email", "first_name", "last_name", "full_name", "user_type", "enabled",
-	                     "send_welcome_email", "creation", "modified", "owner", "modified_by"], user_rows)
-	frappe.db.sql("INSERT INTO `__Auth` (`doctype`, `name`, `fieldname`, `password`, `encrypted`) VALUES "
-	              + ", ".join(["(%s, %s, %s, %s, %s)"] * len(auth_rows)), [v for row in auth_rows for v in row])
-	insert_rows("Contact", ["name", "first_name", "last_name", "full_name", "email_id", "user", "status", "creation",
-	                        "modified", "owner", "modified_by"], contact_rows)
-	insert_rows("Contact Email", ["name", "parent", "parenttype", "parentfield", "idx", "email_id", "is_primary",
-	                              "creation", "modified", "owner", "modified_by"], email_rows)
-	insert_rows("Dynamic Link", ["name", "parent", "parenttype", "parentfield", "idx", "link_doctype", "link_name",
-	                             "link_title", "creation", "modified", "owner", "modified_by"], link_rows)
+			contact_rows.append(
+				(
+					contact,
+					first,
+					last,
+					full,
+					user,
+					user,
+					"Passive",
+					created,
+					created,
+					"Administrator",
+					"Administrator",
+				)
+			)
+			email_rows.append(
+				(
+					names(),
+					contact,
+					"Contact",
+					"email_ids",
+					1,
+					user,
+					1,
+					created,
+					created,
+					"Administrator",
+					"Administrator",
+				)
+			)
+			link_rows.append(
+				(
+					names(),
+					contact,
+					"Contact",
+					"links",
+					1,
+					"HD Customer",
+					customer,
+					customer,
+					created,
+					created,
+					"Administrator",
+					"Administrator",
+				)
+			)
+	insert_rows(
+		"User",
+		[
+			"name",
+			"email",
+			"first_name",
+			"last_name",
+			"full_name",
+			"user_type",
+			"enabled",
+			"send_welcome_email",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		],
+		user_rows,
+	)
+	frappe.db.sql(
+		"INSERT INTO `__Auth` (`doctype`, `name`, `fieldname`, `password`, `encrypted`) VALUES "
+		+ ", ".join(["(%s, %s, %s, %s, %s)"] * len(auth_rows)),
+		[v for row in auth_rows for v in row],
+	)
+	insert_rows(
+		"Contact",
+		[
+			"name",
+			"first_name",
+			"last_name",
+			"full_name",
+			"email_id",
+			"user",
+			"status",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		],
+		contact_rows,
+	)
+	insert_rows(
+		"Contact Email",
+		[
+			"name",
+			"parent",
+			"parenttype",
+			"parentfield",
+			"idx",
+			"email_id",
+			"is_primary",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		],
+		email_rows,
+	)
+	insert_rows(
+		"Dynamic Link",
+		[
+			"name",
+			"parent",
+			"parenttype",
+			"parentfield",
+			"idx",
+			"link_doctype",
+			"link_name",
+			"link_title",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		],
+		link_rows,
+	)
 	frappe.db.commit()
-	log(f"users: {len(user_rows)} portal users with contacts ({bench_users} at {BENCH_CUSTOMER}, "
-	    f"{small_users} at each of {len(OTHER_CUSTOMERS)} others), passwords set", started)
+	log(
+		f"users: {len(user_rows)} portal users with contacts ({bench_users} at {BENCH_CUSTOMER}, "
+		f"{small_users} at each of {len(OTHER_CUSTOMERS)} others), passwords set",
+		started,
+	)
 
 	# Tickets: newest last, names in creation order as Helpdesk's autoincrement gives them.
 	started = time.monotonic()
@@ -280,12 +458,27 @@ def generate(tickets: int) -> dict:
 		topic = rng.choice(topics)
 		subject = f"{rng.choice(TOPICS[topic])} {rng.choice(SYMPTOMS)} {rng.choice(CONTEXTS)}"
 		age = (end - created_at).days
-		status = rng.choice(["Open", "Replied"]) if age < 14 or rng.random() < 0.1 else rng.choice(["Resolved", "Closed"])
-		ticket_list.append({
-			"name": first_name + i, "subject": subject, "raised_by": requester, "customer": customer, "topic": topic,
-			"priority": priorities[i], "status": status, "creation": created_at,
-			"community": i in community, "answers": [], "peer_status": "None", "accepted": None,
-		})
+		status = (
+			rng.choice(["Open", "Replied"])
+			if age < 14 or rng.random() < 0.1
+			else rng.choice(["Resolved", "Closed"])
+		)
+		ticket_list.append(
+			{
+				"name": first_name + i,
+				"subject": subject,
+				"raised_by": requester,
+				"customer": customer,
+				"topic": topic,
+				"priority": priorities[i],
+				"status": status,
+				"creation": created_at,
+				"community": i in community,
+				"answers": [],
+				"peer_status": "None",
+				"accepted": None,
+			}
+		)
 	community_tickets = [t for t in ticket_list if t["community"]]
 
 	# Answers: on community tickets, 0..20 each (2 per ticket overall), by colleagues of the same customer;
@@ -305,8 +498,16 @@ def generate(tickets: int) -> dict:
 		authors = sample_excluding(pool, count, {ticket["raised_by"]}, rng)
 		for author in authors:
 			created_at = min(ticket["creation"] + timedelta(minutes=rng.randrange(10, 3 * 24 * 60)), end)
-			answer = {"name": names(), "ticket": ticket, "author": author, "creation": created_at, "score": 0,
-			          "accepted": 0, "endorsed": rng.random() < 0.02, "body": f"<p>{rng.choice(FIXES)}</p>"}
+			answer = {
+				"name": names(),
+				"ticket": ticket,
+				"author": author,
+				"creation": created_at,
+				"score": 0,
+				"accepted": 0,
+				"endorsed": rng.random() < 0.02,
+				"body": f"<p>{rng.choice(FIXES)}</p>",
+			}
 			ticket["answers"].append(answer)
 			answer_list.append(answer)
 		if ticket["answers"]:
@@ -315,8 +516,11 @@ def generate(tickets: int) -> dict:
 				accepted = rng.choice(ticket["answers"])
 				accepted["accepted"] = 1
 				ticket.update(peer_status="Accepted", accepted=accepted["name"], status="Resolved")
-	log(f"tickets and answers planned: {len(ticket_list)} tickets ({len(community_tickets)} community), "
-	    f"{len(answer_list)} answers", started)
+	log(
+		f"tickets and answers planned: {len(ticket_list)} tickets ({len(community_tickets)} community), "
+		f"{len(answer_list)} answers",
+		started,
+	)
 
 	# Votes: 10 per ticket overall, 0..10 per answer, one per (answer, voter), never by the answer's author
 	# or the ticket's requester; each with its ledger event at the rules' points (no daily cap in history).
@@ -326,76 +530,232 @@ def generate(tickets: int) -> dict:
 	vote_rows, ledger_rows = [], []
 	for answer, count in zip(answer_list, vote_counts, strict=True):
 		ticket = answer["ticket"]
-		voters = sample_excluding(active[ticket["customer"]], count, {answer["author"], ticket["raised_by"]}, rng)
+		voters = sample_excluding(
+			active[ticket["customer"]], count, {answer["author"], ticket["raised_by"]}, rng
+		)
 		for voter in voters:
 			value = 1 if rng.random() < 0.85 else -1
 			points = rules.upvote if value > 0 else rules.downvote
 			at = min(answer["creation"] + timedelta(seconds=rng.randrange(1, 14 * 24 * 3600)), end)
 			answer["score"] += value
-			vote_rows.append((names(), answer["name"], voter, str(ticket["name"]), value, points, at, at, voter, voter))
-			ledger_rows.append((names(), answer["author"], points, "Upvote" if value > 0 else "Downvote", answer["name"],
-			                    str(ticket["name"]), ticket["topic"], voter, at.date(), at, at, voter, voter))
+			vote_rows.append(
+				(names(), answer["name"], voter, str(ticket["name"]), value, points, at, at, voter, voter)
+			)
+			ledger_rows.append(
+				(
+					names(),
+					answer["author"],
+					points,
+					"Upvote" if value > 0 else "Downvote",
+					answer["name"],
+					str(ticket["name"]),
+					ticket["topic"],
+					voter,
+					at.date(),
+					at,
+					at,
+					voter,
+					voter,
+				)
+			)
 		if answer["accepted"]:
 			at = min(answer["creation"] + timedelta(hours=20), end)
-			ledger_rows.append((names(), answer["author"], rules.accepted, "Accepted", answer["name"], str(ticket["name"]),
-			                    ticket["topic"], ticket["raised_by"], at.date(), at, at, ticket["raised_by"],
-			                    ticket["raised_by"]))
+			ledger_rows.append(
+				(
+					names(),
+					answer["author"],
+					rules.accepted,
+					"Accepted",
+					answer["name"],
+					str(ticket["name"]),
+					ticket["topic"],
+					ticket["raised_by"],
+					at.date(),
+					at,
+					at,
+					ticket["raised_by"],
+					ticket["raised_by"],
+				)
+			)
 		if answer["endorsed"]:
 			at = min(answer["creation"] + timedelta(hours=30), end)
 			answer["endorsed_on"] = at
-			ledger_rows.append((names(), answer["author"], rules.endorsed, "Endorsed", answer["name"], str(ticket["name"]),
-			                    ticket["topic"], AGENT, at.date(), at, at, AGENT, AGENT))
+			ledger_rows.append(
+				(
+					names(),
+					answer["author"],
+					rules.endorsed,
+					"Endorsed",
+					answer["name"],
+					str(ticket["name"]),
+					ticket["topic"],
+					AGENT,
+					at.date(),
+					at,
+					at,
+					AGENT,
+					AGENT,
+				)
+			)
 	log(f"votes planned: {len(vote_rows)} votes, {len(ledger_rows)} ledger events", started)
 
 	started = time.monotonic()
 	insert_rows(
 		"HD Ticket",
-		["name", "subject", "raised_by", "status", "priority", "ticket_type", "description", "opening_date",
-		 "opening_time", "contact", "customer", "via_customer_portal", "creation", "modified", "owner", "modified_by",
-		 "peer_visibility", "peer_status", "peer_affected_count", "peer_accepted_answer", "peer_resolved"],
-		[(t["name"], t["subject"], t["raised_by"], t["status"], t["priority"], t["topic"],
-		  f"<p>{t['subject']}. I tried restarting and it did not help.</p>", t["creation"].date(),
-		  t["creation"].time(), contact_of[t["raised_by"]], t["customer"], 1, t["creation"],
-		  t["creation"] + timedelta(hours=rng.randrange(1, 72)), t["raised_by"], t["raised_by"],
-		  "Community" if t["community"] else "Private", t["peer_status"], 0, t["accepted"],
-		  1 if t["accepted"] else 0) for t in ticket_list],
+		[
+			"name",
+			"subject",
+			"raised_by",
+			"status",
+			"priority",
+			"ticket_type",
+			"description",
+			"opening_date",
+			"opening_time",
+			"contact",
+			"customer",
+			"via_customer_portal",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"peer_visibility",
+			"peer_status",
+			"peer_affected_count",
+			"peer_accepted_answer",
+			"peer_resolved",
+		],
+		[
+			(
+				t["name"],
+				t["subject"],
+				t["raised_by"],
+				t["status"],
+				t["priority"],
+				t["topic"],
+				f"<p>{t['subject']}. I tried restarting and it did not help.</p>",
+				t["creation"].date(),
+				t["creation"].time(),
+				contact_of[t["raised_by"]],
+				t["customer"],
+				1,
+				t["creation"],
+				t["creation"] + timedelta(hours=rng.randrange(1, 72)),
+				t["raised_by"],
+				t["raised_by"],
+				"Community" if t["community"] else "Private",
+				t["peer_status"],
+				0,
+				t["accepted"],
+				1 if t["accepted"] else 0,
+			)
+			for t in ticket_list
+		],
 		"HD Ticket",
 	)
 	log(f"tickets: {len(ticket_list)} inserted", started)
 	started = time.monotonic()
 	insert_rows(
 		"Peer Answer",
-		["name", "ticket", "author", "body", "score", "accepted", "flags_count", "hidden", "endorsed_by", "endorsed_on",
-		 "creation", "modified", "owner", "modified_by"],
-		sorted((a["name"], str(a["ticket"]["name"]), a["author"], a["body"], a["score"], a["accepted"], 0, 0,
-		        AGENT if a["endorsed"] else None, a.get("endorsed_on"), a["creation"], a["creation"], a["author"],
-		        a["author"]) for a in answer_list),
+		[
+			"name",
+			"ticket",
+			"author",
+			"body",
+			"score",
+			"accepted",
+			"flags_count",
+			"hidden",
+			"endorsed_by",
+			"endorsed_on",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		],
+		sorted(
+			(
+				a["name"],
+				str(a["ticket"]["name"]),
+				a["author"],
+				a["body"],
+				a["score"],
+				a["accepted"],
+				0,
+				0,
+				AGENT if a["endorsed"] else None,
+				a.get("endorsed_on"),
+				a["creation"],
+				a["creation"],
+				a["author"],
+				a["author"],
+			)
+			for a in answer_list
+		),
 		"Peer Answer",
 	)
 	log(f"answers: {len(answer_list)} inserted", started)
 	started = time.monotonic()
 	vote_rows.sort()
 	with IndexesAfterLoad("Peer Answer Vote"):
-		insert_rows("Peer Answer Vote", ["name", "answer", "voter", "ticket", "value", "points", "creation", "modified",
-		                                 "owner", "modified_by"], vote_rows, "Peer Answer Vote")
+		insert_rows(
+			"Peer Answer Vote",
+			[
+				"name",
+				"answer",
+				"voter",
+				"ticket",
+				"value",
+				"points",
+				"creation",
+				"modified",
+				"owner",
+				"modified_by",
+			],
+			vote_rows,
+			"Peer Answer Vote",
+		)
 	log(f"votes: {len(vote_rows)} inserted", started)
 	started = time.monotonic()
 	ledger_rows.sort()
 	with IndexesAfterLoad("Peer Reputation Event"):
-		insert_rows("Peer Reputation Event", ["name", "user", "points", "reason", "answer", "ticket", "topic", "actor",
-		                                      "event_date", "creation", "modified", "owner", "modified_by"],
-		            ledger_rows, "Peer Reputation Event")
+		insert_rows(
+			"Peer Reputation Event",
+			[
+				"name",
+				"user",
+				"points",
+				"reason",
+				"answer",
+				"ticket",
+				"topic",
+				"actor",
+				"event_date",
+				"creation",
+				"modified",
+				"owner",
+				"modified_by",
+			],
+			ledger_rows,
+			"Peer Reputation Event",
+		)
 	log(f"ledger: {len(ledger_rows)} events inserted", started)
 	vote_count, ledger_count = len(vote_rows), len(ledger_rows)
 	del vote_rows, ledger_rows
 
 	# Totals from the ledger, through the app's own recompute, then proven equal to it.
 	started = time.monotonic()
-	reputation.recompute(progress=lambda done, total: done % 200_000 == 0 and log(
-		f"  recompute: {done}/{total} events", started))
+	reputation.recompute(
+		progress=lambda done, total: (
+			done % 200_000 == 0 and log(f"  recompute: {done}/{total} events", started)
+		)
+	)
 	frappe.db.commit()
-	log(f"recompute: {frappe.db.count('Peer Profile')} profiles, {frappe.db.count('Peer Reputation Period')} "
-	    "leaderboard rows", started)
+	log(
+		f"recompute: {frappe.db.count('Peer Profile')} profiles, {frappe.db.count('Peer Reputation Period')} "
+		"leaderboard rows",
+		started,
+	)
 	started = time.monotonic()
 	differences = reputation.differences()
 	assert differences == {}, f"{len(differences)} totals differ from the ledger"
@@ -404,10 +764,43 @@ def generate(tickets: int) -> dict:
 	# Badges the history earned (what `badges.sweep` would award), in bulk and without announcing them.
 	started = time.monotonic()
 	now_ts = datetime.now()
-	badge_rows = [(names(), user, "Peer Profile", "badges", 0, badge.name, badge.title, topic, now_ts, now_ts, now_ts,
-	               "Administrator", "Administrator") for user, badge, topic in badges.missing()]
-	insert_rows("Peer Profile Badge", ["name", "parent", "parenttype", "parentfield", "idx", "badge", "title", "topic",
-	                                   "awarded_on", "creation", "modified", "owner", "modified_by"], badge_rows)
+	badge_rows = [
+		(
+			names(),
+			user,
+			"Peer Profile",
+			"badges",
+			0,
+			badge.name,
+			badge.title,
+			topic,
+			now_ts,
+			now_ts,
+			now_ts,
+			"Administrator",
+			"Administrator",
+		)
+		for user, badge, topic in badges.missing()
+	]
+	insert_rows(
+		"Peer Profile Badge",
+		[
+			"name",
+			"parent",
+			"parenttype",
+			"parentfield",
+			"idx",
+			"badge",
+			"title",
+			"topic",
+			"awarded_on",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		],
+		badge_rows,
+	)
 	log(f"badges: {len(badge_rows)} awarded by the history", started)
 
 	# What the measurements need: the page ticket, a reader, and distinct (voter, answer) pairs whose
@@ -482,9 +875,17 @@ def percentile(values: list[float], share: float) -> float:
 
 def summary(name: str, mode: str, seconds: list[float]) -> dict:
 	ms = [s * 1000 for s in seconds]
-	result = {"name": name, "mode": mode, "n": len(ms), "median_ms": round(statistics.median(ms), 2),
-	          "p95_ms": round(percentile(ms, 0.95), 2), "max_ms": round(max(ms), 2)}
-	log(f"{mode:10} {name:40} n={result['n']} median={result['median_ms']:.1f} ms p95={result['p95_ms']:.1f} ms")
+	result = {
+		"name": name,
+		"mode": mode,
+		"n": len(ms),
+		"median_ms": round(statistics.median(ms), 2),
+		"p95_ms": round(percentile(ms, 0.95), 2),
+		"max_ms": round(max(ms), 2),
+	}
+	log(
+		f"{mode:10} {name:40} n={result['n']} median={result['median_ms']:.1f} ms p95={result['p95_ms']:.1f} ms"
+	)
 	return result
 
 
@@ -510,19 +911,45 @@ def reads(state: dict) -> list[tuple]:
 	reader, agent = state["reader"], AGENT
 	return [
 		("host: Helpdesk agent ticket list", agent, "helpdesk.api.doc.get_list_data", host_list_args()),
-		("feed page 1", reader, "peer_support.api.community.feed", {"filter": "newest", "page": 1, "page_size": PAGE_SIZE}),
-		("feed page 50", reader, "peer_support.api.community.feed", {"filter": "newest", "page": 50, "page_size": PAGE_SIZE}),
-		("feed page 1, small customer", state["small_customer_reader"], "peer_support.api.community.feed",
-		 {"filter": "newest", "page": 1, "page_size": PAGE_SIZE}),
+		(
+			"feed page 1",
+			reader,
+			"peer_support.api.community.feed",
+			{"filter": "newest", "page": 1, "page_size": PAGE_SIZE},
+		),
+		(
+			"feed page 50",
+			reader,
+			"peer_support.api.community.feed",
+			{"filter": "newest", "page": 50, "page_size": PAGE_SIZE},
+		),
+		(
+			"feed page 1, small customer",
+			state["small_customer_reader"],
+			"peer_support.api.community.feed",
+			{"filter": "newest", "page": 1, "page_size": PAGE_SIZE},
+		),
 		("ticket page, 20 answers", reader, "peer_support.api.tickets.get", {"ticket": state["page_ticket"]}),
 		("leaderboard all time", reader, "peer_support.api.profiles.leaderboard", {"period": "all"}),
 		("leaderboard this month", reader, "peer_support.api.profiles.leaderboard", {"period": "month"}),
-		("leaderboard per topic", reader, "peer_support.api.profiles.leaderboard", {"period": "all",
-		                                                                           "topic": state["topic"]}),
-		("similar-ticket suggestion", reader, "peer_support.api.community.similar",
-		 [{"subject": subject} for subject in TYPED_SUBJECTS]),
-		("similar-ticket suggestion, no match", reader, "peer_support.api.community.similar",
-		 {"subject": "Quarterly zeppelin hangar reservations"}),
+		(
+			"leaderboard per topic",
+			reader,
+			"peer_support.api.profiles.leaderboard",
+			{"period": "all", "topic": state["topic"]},
+		),
+		(
+			"similar-ticket suggestion",
+			reader,
+			"peer_support.api.community.similar",
+			[{"subject": subject} for subject in TYPED_SUBJECTS],
+		),
+		(
+			"similar-ticket suggestion, no match",
+			reader,
+			"peer_support.api.community.similar",
+			{"subject": "Quarterly zeppelin hangar reservations"},
+		),
 	]
 
 
@@ -539,7 +966,9 @@ def check_reads(state: dict) -> None:
 
 	found = [len(community.similar(subject)["tickets"]) for subject in TYPED_SUBJECTS]
 	assert all(found), f"similar found nothing for some typed subjects: {found}"
-	by_index = [len(community.solved_matching(community.words_of(subject), viewer())) for subject in TYPED_SUBJECTS]
+	by_index = [
+		len(community.solved_matching(community.words_of(subject), viewer())) for subject in TYPED_SUBJECTS
+	]
 	assert all(by_index), f"the full-text index found nothing for some typed subjects: {by_index}"
 	frappe.set_user(state["small_customer_reader"])
 	assert community.feed("newest", None, 1, PAGE_SIZE)["rows"]
@@ -582,18 +1011,28 @@ def measure_in_process(state: dict, calls: int) -> list[dict]:
 		variants = kwargs if isinstance(kwargs, list) else [kwargs]
 		if method == "helpdesk.api.doc.get_list_data":
 			variants = [{k: v for k, v in kwargs.items() if k != "page_length_count"}]
-		probes.append(Probe(name, lambda i, fn=fn, variants=variants: fn(**variants[i % len(variants)]),
-		                    lambda i, user=user: frappe.set_user(user)))
+		probes.append(
+			Probe(
+				name,
+				lambda i, fn=fn, variants=variants: fn(**variants[i % len(variants)]),
+				lambda i, user=user: frappe.set_user(user),
+			)
+		)
 	# A portal user's leaderboard is their colleagues' board, cached for a minute (api.profiles): the
 	# reads above are what users get on most calls; these time the build that a cache miss costs. They
 	# run in rounds of their own, after the others: dropping the cache would make the reads above miss.
 	from peer_support.api.profiles import forget_colleague_boards
 
 	builds = [
-		Probe(name, lambda i: profiles_leaderboard("all"),
-		      lambda i, user=user: (forget_colleague_boards(), frappe.set_user(user)))
-		for name, user in (("leaderboard all time, built (no cache)", state["reader"]),
-		                   ("leaderboard all time, built (no cache), small customer", state["small_customer_reader"]))
+		Probe(
+			name,
+			lambda i: profiles_leaderboard("all"),
+			lambda i, user=user: (forget_colleague_boards(), frappe.set_user(user)),
+		)
+		for name, user in (
+			("leaderboard all time, built (no cache)", state["reader"]),
+			("leaderboard all time, built (no cache), small customer", state["small_customer_reader"]),
+		)
 	]
 	voters, targets, run = state["voters"][:20], state["vote_answers"][:calls], state.get("runs", 0)
 	# Votes cannot be warmed up by voting (each (voter, answer) pair votes once), but a voter votes on
@@ -608,8 +1047,14 @@ def measure_in_process(state: dict, calls: int) -> list[dict]:
 		frappe.db.commit()  # in the timing: a vote is done when it is committed
 
 	# another voter per answer on each run of a kept site: (voter, answer) pairs are never repeated
-	probes.append(Probe("vote with reputation update", vote, lambda i: frappe.set_user(voters[(i + run) % len(voters)]),
-	                    warm=False))
+	probes.append(
+		Probe(
+			"vote with reputation update",
+			vote,
+			lambda i: frappe.set_user(voters[(i + run) % len(voters)]),
+			warm=False,
+		)
+	)
 	results = run_rounds(probes, calls, "in-process") + run_rounds(builds, calls, "in-process")
 	frappe.db.rollback()
 	frappe.set_user("Administrator")
@@ -625,11 +1070,15 @@ def measure_http(state: dict, base_url: str, calls: int) -> list[dict]:
 	def session(user: str) -> requests.Session:
 		if user not in sessions:
 			client = requests.Session()
-			response = client.post(base_url + "/api/method/login", data={"usr": user, "pwd": PASSWORD}, timeout=60)
+			response = client.post(
+				base_url + "/api/method/login", data={"usr": user, "pwd": PASSWORD}, timeout=60
+			)
 			assert response.status_code == 200, response.text[:500]
 			# The CSRF token a page of the site carries (tests/e2e/conftest.py's Client.login).
 			for page in ("/app", "/community"):
-				found = re.search(r'csrf_token = "([0-9a-f]{20,})"', client.get(base_url + page, timeout=60).text)
+				found = re.search(
+					r'csrf_token = "([0-9a-f]{20,})"', client.get(base_url + page, timeout=60).text
+				)
 				if found:
 					client.headers["X-Frappe-CSRF-Token"] = found.group(1)
 					break
@@ -641,8 +1090,15 @@ def measure_http(state: dict, base_url: str, calls: int) -> list[dict]:
 		if post:  # JSON, as frappe-ui's createResource and the community page send it
 			response = client.post(url, json=kwargs, timeout=60)
 		else:
-			response = client.get(url, params={k: json.dumps(v) if isinstance(v, dict | list) else v
-			                                   for k, v in kwargs.items() if v is not None}, timeout=60)
+			response = client.get(
+				url,
+				params={
+					k: json.dumps(v) if isinstance(v, dict | list) else v
+					for k, v in kwargs.items()
+					if v is not None
+				},
+				timeout=60,
+			)
 		assert response.status_code == 200, f"{method}: {response.status_code} {response.text[:500]}"
 		return response
 
@@ -651,14 +1107,33 @@ def measure_http(state: dict, base_url: str, calls: int) -> list[dict]:
 		client = session(user)
 		variants = kwargs if isinstance(kwargs, list) else [kwargs]
 		post = method == "helpdesk.api.doc.get_list_data"  # frappe-ui's createResource posts
-		probes.append(Probe(name, lambda i, client=client, method=method, variants=variants, post=post: call(
-			client, method, variants[i % len(variants)], post)))
-	voters, targets, run = state["voters"][20:], state["vote_answers"][calls : 2 * calls], state.get("runs", 0)
+		probes.append(
+			Probe(
+				name,
+				lambda i, client=client, method=method, variants=variants, post=post: call(
+					client, method, variants[i % len(variants)], post
+				),
+			)
+		)
+	voters, targets, run = (
+		state["voters"][20:],
+		state["vote_answers"][calls : 2 * calls],
+		state.get("runs", 0),
+	)
 	for voter in voters:
 		session(voter)
-	probes.append(Probe("vote with reputation update", lambda i: call(
-		session(voters[(i + run) % len(voters)]), "peer_support.api.answers.vote", {"answer": targets[i], "value": 1},
-		post=True), warm=False))
+	probes.append(
+		Probe(
+			"vote with reputation update",
+			lambda i: call(
+				session(voters[(i + run) % len(voters)]),
+				"peer_support.api.answers.vote",
+				{"answer": targets[i], "value": 1},
+				post=True,
+			),
+			warm=False,
+		)
+	)
 	return run_rounds(probes, calls, "http")
 
 
@@ -679,7 +1154,9 @@ def measure(base_url: str | None, calls: int, out: Path) -> None:
 	if not state:
 		raise SystemExit("no data set on this site: run the generate phase first")
 	if len(state["vote_answers"]) < 2 * calls:
-		raise SystemExit(f"the data set keeps answers for {len(state['vote_answers']) // 2} measured votes per mode")
+		raise SystemExit(
+			f"the data set keeps answers for {len(state['vote_answers']) // 2} measured votes per mode"
+		)
 	started = time.monotonic()
 	check_reads(state)
 	log("measured calls return full pages, 20 answers, leaderboards and suggestions", started)
@@ -691,19 +1168,36 @@ def measure(base_url: str | None, calls: int, out: Path) -> None:
 	frappe.db.commit()
 	versions = {app: frappe.get_attr(app + ".__version__") for app in ("frappe", "helpdesk")}
 	try:  # Helpdesk v1.5.0 still says 1.4.0 in its __version__; its git tag tells
-		tag = subprocess.run(["git", "describe", "--tags"], cwd=frappe.get_app_path("helpdesk", ".."),
-		                     capture_output=True, text=True, timeout=10).stdout.strip()
+		tag = subprocess.run(
+			["git", "describe", "--tags"],
+			cwd=frappe.get_app_path("helpdesk", ".."),
+			capture_output=True,
+			text=True,
+			timeout=10,
+		).stdout.strip()
 		versions["helpdesk"] += f" (git {tag})" if tag else ""
 	except OSError:
 		pass
 	mariadb = frappe.db.sql("SELECT VERSION()")[0][0]
-	out.write_text(json.dumps({"dataset": state, "measurements": with_ratios(results), "calls": calls,
-	                           "versions": versions | {"mariadb": mariadb}}, indent=1, default=str))
+	out.write_text(
+		json.dumps(
+			{
+				"dataset": state,
+				"measurements": with_ratios(results),
+				"calls": calls,
+				"versions": versions | {"mariadb": mariadb},
+			},
+			indent=1,
+			default=str,
+		)
+	)
 	log(f"measured; results in {out}", started)
 
 
 def main() -> None:
-	parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+	parser = argparse.ArgumentParser(
+		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+	)
 	parser.add_argument("phase", choices=["generate", "measure"])
 	parser.add_argument("--site", required=True)
 	parser.add_argument("--sites-path", default=".")

@@ -48,8 +48,15 @@ def stream(bench: Bench, args: list[str], logfile: Path, env: dict | None = None
 	"""Run as the bench owner from its sites folder, printing each line as it comes (progress)."""
 	with open(logfile, "a") as out:
 		out.write(f"\n$ {' '.join(args)}\n")
-		proc = subprocess.Popen(bench.command(args), cwd=bench.sites, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-		                        text=True, env={**os.environ, **(env or {})}, start_new_session=True)
+		proc = subprocess.Popen(
+			bench.command(args),
+			cwd=bench.sites,
+			stdout=subprocess.PIPE,
+			stderr=subprocess.STDOUT,
+			text=True,
+			env={**os.environ, **(env or {})},
+			start_new_session=True,
+		)
 		for line in proc.stdout:
 			print(line, end="", flush=True)
 			out.write(line)
@@ -72,36 +79,54 @@ def targets(data: dict, other: dict | None) -> list[dict]:
 		for name in ("feed page 1", "feed page 50", "ticket page, 20 answers"):
 			r = find(results, name, mode)
 			if r:
-				check(f"{name} <= {LIST_RATIO}x host list ({mode}, median and p95)",
-				      r["ratio_median"] <= LIST_RATIO and r["ratio_p95"] <= LIST_RATIO,
-				      f"{r['ratio_median']}x / {r['ratio_p95']}x")
+				check(
+					f"{name} <= {LIST_RATIO}x host list ({mode}, median and p95)",
+					r["ratio_median"] <= LIST_RATIO and r["ratio_p95"] <= LIST_RATIO,
+					f"{r['ratio_median']}x / {r['ratio_p95']}x",
+				)
 	r = find(results, "vote with reputation update", "in-process")
 	check(f"vote p95 < {VOTE_P95_MS} ms in-process", r["p95_ms"] < VOTE_P95_MS, f"{r['p95_ms']} ms")
 	for name in ("leaderboard all time", "leaderboard this month", "leaderboard per topic"):
 		r = find(results, name, "in-process")
-		check(f"{name} p95 < {LEADERBOARD_P95_MS} ms in-process", r["p95_ms"] < LEADERBOARD_P95_MS, f"{r['p95_ms']} ms")
+		check(
+			f"{name} p95 < {LEADERBOARD_P95_MS} ms in-process",
+			r["p95_ms"] < LEADERBOARD_P95_MS,
+			f"{r['p95_ms']} ms",
+		)
 	for mode in ("in-process", "http"):
 		r = find(results, "similar-ticket suggestion", mode)
 		if r:
-			check(f"suggestion p95 < {SUGGESTION_P95_MS} ms ({mode}; the target is at 100k tickets)",
-			      r["p95_ms"] < SUGGESTION_P95_MS, f"{r['p95_ms']} ms at {data['dataset']['tickets']} tickets")
+			check(
+				f"suggestion p95 < {SUGGESTION_P95_MS} ms ({mode}; the target is at 100k tickets)",
+				r["p95_ms"] < SUGGESTION_P95_MS,
+				f"{r['p95_ms']} ms at {data['dataset']['tickets']} tickets",
+			)
 	if other:
 		small, large = sorted([data, other], key=lambda d: d["dataset"]["tickets"])
 		for name in ("feed page 1", "feed page 50", "similar-ticket suggestion"):
-			a, b = find(small["measurements"], name, "in-process"), find(large["measurements"], name, "in-process")
+			a, b = (
+				find(small["measurements"], name, "in-process"),
+				find(large["measurements"], name, "in-process"),
+			)
 			if a and b:
 				growth = b["median_ms"] / a["median_ms"]
-				check(f"{name} grows < {GROWTH}x from {small['dataset']['tickets']} to {large['dataset']['tickets']} "
-				      "tickets (in-process median)", growth < GROWTH,
-				      f"{a['median_ms']} -> {b['median_ms']} ms ({growth:.2f}x)")
+				check(
+					f"{name} grows < {GROWTH}x from {small['dataset']['tickets']} to {large['dataset']['tickets']} "
+					"tickets (in-process median)",
+					growth < GROWTH,
+					f"{a['median_ms']} -> {b['median_ms']} ms ({growth:.2f}x)",
+				)
 	return checks
 
 
 def table(data: dict) -> str:
 	"""Markdown: one row per call, in-process and HTTP side by side."""
 	results = data["measurements"]
-	lines = ["| call | in-process median ms | p95 ms | x host (median / p95) | HTTP median ms | p95 ms | "
-	         "x host (median / p95) |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+	lines = [
+		"| call | in-process median ms | p95 ms | x host (median / p95) | HTTP median ms | p95 ms | "
+		"x host (median / p95) |",
+		"| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+	]
 	names = list(dict.fromkeys(r["name"] for r in results))
 	for name in names:
 		cells = [name]
@@ -118,22 +143,32 @@ def table(data: dict) -> str:
 
 def report(data: dict) -> str:
 	d = data["dataset"]
-	head = (f"Benchmark at {d['tickets']} tickets ({d['community_tickets']} community), {d['answers']} answers, "
-	        f"{d['votes']} votes, {d['ledger_events']} ledger events, {d['portal_users']} portal users, "
-	        f"{d['topics']} topics; {data['calls']} calls per figure; generation {d['generated_seconds']} s; "
-	        f"run {data['run_seconds']} s; {data['machine']['cpus']} CPUs; "
-	        f"Frappe {data['versions']['frappe']}, Helpdesk {data['versions']['helpdesk']}, "
-	        f"MariaDB {data['versions']['mariadb']}.")
-	checks = "\n".join(f"- [{'x' if c['met'] else ' '}] {c['target']}: {c['figures']}" for c in data["targets"])
+	head = (
+		f"Benchmark at {d['tickets']} tickets ({d['community_tickets']} community), {d['answers']} answers, "
+		f"{d['votes']} votes, {d['ledger_events']} ledger events, {d['portal_users']} portal users, "
+		f"{d['topics']} topics; {data['calls']} calls per figure; generation {d['generated_seconds']} s; "
+		f"run {data['run_seconds']} s; {data['machine']['cpus']} CPUs; "
+		f"Frappe {data['versions']['frappe']}, Helpdesk {data['versions']['helpdesk']}, "
+		f"MariaDB {data['versions']['mariadb']}."
+	)
+	checks = "\n".join(
+		f"- [{'x' if c['met'] else ' '}] {c['target']}: {c['figures']}" for c in data["targets"]
+	)
 	return f"{head}\n\n{table(data)}\n\nTargets:\n\n{checks}\n"
 
 
 def main() -> int:
-	parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-	parser.add_argument("--tickets", type=int, default=100_000, help="tickets in the data set (default 100000)")
+	parser = argparse.ArgumentParser(
+		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+	)
+	parser.add_argument(
+		"--tickets", type=int, default=100_000, help="tickets in the data set (default 100000)"
+	)
 	parser.add_argument("--calls", type=int, default=200, help="timed calls per figure (default 200)")
 	parser.add_argument("--keep-site", action="store_true", help="do not drop the site at the end")
-	parser.add_argument("--site", help="reuse a kept ps-bench-* site (its data set stays; code is synced and migrated)")
+	parser.add_argument(
+		"--site", help="reuse a kept ps-bench-* site (its data set stays; code is synced and migrated)"
+	)
 	options = parser.parse_args()
 	if options.calls < 200:
 		log("note: fewer than 200 calls per figure")
@@ -169,7 +204,14 @@ def main() -> int:
 			step = time.monotonic()
 			bench.new_site(site, logfile)  # also raises throttle_user_limit, as tests/run.py does
 			log(f"site ready in {time.monotonic() - step:.0f} s")
-		inner = [python, str(app_dir / "tests" / "perf" / "bench_site.py"), "--site", site, "--sites-path", "."]
+		inner = [
+			python,
+			str(app_dir / "tests" / "perf" / "bench_site.py"),
+			"--site",
+			site,
+			"--sites-path",
+			".",
+		]
 		env = {"PYTHONDONTWRITEBYTECODE": "1"}
 		step = time.monotonic()
 		log(f"generating the data set at {options.tickets} tickets")
@@ -181,17 +223,37 @@ def main() -> int:
 		server_log = open(RESULTS / f"benchmark-{options.tickets}-server.log", "w")
 		log(f"serving {site} on 127.0.0.1:{port}")
 		server = subprocess.Popen(
-			bench.command([python, "-m", "frappe.utils.bench_helper", "frappe", "--site", site, "serve", "--port",
-			               str(port), "--noreload"]),
-			cwd=bench.sites, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
+			bench.command(
+				[
+					python,
+					"-m",
+					"frappe.utils.bench_helper",
+					"frappe",
+					"--site",
+					site,
+					"serve",
+					"--port",
+					str(port),
+					"--noreload",
+				]
+			),
+			cwd=bench.sites,
+			stdout=server_log,
+			stderr=subprocess.STDOUT,
+			start_new_session=True,
+		)
 		base = f"http://127.0.0.1:{port}"
 		if not wait_for(f"{base}/api/method/ping", 90):
 			raise RuntimeError(f"the web server did not start, see {server_log.name}")
 		out = work / "results.json"
 		step = time.monotonic()
 		log(f"measuring: {options.calls} calls per figure, in-process then over HTTP")
-		if stream(bench, [*inner, "measure", "--calls", str(options.calls), "--base-url", base, "--out", str(out)],
-		          logfile, env):
+		if stream(
+			bench,
+			[*inner, "measure", "--calls", str(options.calls), "--base-url", base, "--out", str(out)],
+			logfile,
+			env,
+		):
 			raise RuntimeError(f"measurement failed, see {logfile}")
 		log(f"measured in {time.monotonic() - step:.0f} s")
 		data = json.loads(out.read_text())
@@ -208,7 +270,11 @@ def main() -> int:
 
 	data["run_seconds"] = round(time.monotonic() - started)
 	data["site"] = site if keep else None
-	data["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
+	data["machine"] = {
+		"cpus": os.cpu_count(),
+		"platform": platform.platform(),
+		"python": platform.python_version(),
+	}
 	other_size = 10_000 if options.tickets != 10_000 else 100_000
 	other_file = RESULTS / f"benchmark-{other_size}.json"
 	other = json.loads(other_file.read_text()) if other_file.exists() else None

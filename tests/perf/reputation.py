@@ -31,7 +31,10 @@ def percentile(values: list[float], share: float) -> float:
 
 def report(label: str, seconds: list[float]) -> None:
 	ms = [s * 1000 for s in seconds]
-	print(f"{label}: n={len(ms)} median={statistics.median(ms):.1f} ms p95={percentile(ms, 0.95):.1f} ms", flush=True)
+	print(
+		f"{label}: n={len(ms)} median={statistics.median(ms):.1f} ms p95={percentile(ms, 0.95):.1f} ms",
+		flush=True,
+	)
 
 
 def time_votes() -> None:
@@ -66,19 +69,41 @@ def generate_ledger() -> None:
 	frappe.db.bulk_insert(
 		"Peer Profile",
 		["name", "user", "full_name", "involvement", "creation", "modified", "owner", "modified_by"],
-		[(u, u, f"Perf User {i}", "Off", now, now, "Administrator", "Administrator") for i, u in enumerate(users)],
+		[
+			(u, u, f"Perf User {i}", "Off", now, now, "Administrator", "Administrator")
+			for i, u in enumerate(users)
+		],
 		chunk_size=5000,
 		ignore_duplicates=True,
 	)
-	reasons = [("Upvote", 10), ("Downvote", -2), ("Accepted", 15), ("Endorsed", 20), ("Upvote Retracted", -10)]
+	reasons = [
+		("Upvote", 10),
+		("Downvote", -2),
+		("Accepted", 15),
+		("Endorsed", 20),
+		("Upvote Retracted", -10),
+	]
 	topics = ["Unspecified", "Question", "Bug", "Incident"]
 	rng = random.Random(7)
 	rows = []
 	for i in range(EVENTS):
 		reason, points = rng.choice(reasons)
 		day = (now - timedelta(days=rng.randrange(90))).date()
-		rows.append((frappe.generate_hash(length=12), rng.choice(users), points, reason, day, rng.choice(topics),
-		             "Administrator", now, now, "Administrator", "Administrator"))
+		rows.append(
+			(
+				frappe.generate_hash(length=12),
+				rng.choice(users),
+				points,
+				reason,
+				day,
+				rng.choice(topics),
+				"Administrator",
+				now,
+				now,
+				"Administrator",
+				"Administrator",
+			)
+		)
 		if len(rows) == 20_000:
 			insert_events(rows)
 			rows = []
@@ -90,8 +115,23 @@ def generate_ledger() -> None:
 def insert_events(rows: list[tuple]) -> None:
 	from peer_support.services.rows import insert_rows
 
-	insert_rows("Peer Reputation Event", ["name", "user", "points", "reason", "event_date", "topic", "actor", "creation",
-	                                      "modified", "owner", "modified_by"], rows)
+	insert_rows(
+		"Peer Reputation Event",
+		[
+			"name",
+			"user",
+			"points",
+			"reason",
+			"event_date",
+			"topic",
+			"actor",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		],
+		rows,
+	)
 
 
 def time_recompute() -> None:
@@ -107,15 +147,22 @@ def time_recompute() -> None:
 	again = reputation.recompute()
 	frappe.db.commit()
 	second = time.perf_counter() - started
-	print(f"recompute over {events} events, {profiles} profiles: first {first:.1f} s "
-	      f"({len(found)} totals rebuilt), second {second:.1f} s ({len(again)} differences)", flush=True)
+	print(
+		f"recompute over {events} events, {profiles} profiles: first {first:.1f} s "
+		f"({len(found)} totals rebuilt), second {second:.1f} s ({len(again)} differences)",
+		flush=True,
+	)
 	started = time.perf_counter()
 	differences = reputation.differences()
-	print(f"check only (ledger sum vs totals): {time.perf_counter() - started:.2f} s, {len(differences)} differences")
+	print(
+		f"check only (ledger sum vs totals): {time.perf_counter() - started:.2f} s, {len(differences)} differences"
+	)
 
 
 def main() -> None:
-	frappe.init(site=os.environ["PEER_SUPPORT_SITE"], sites_path=os.environ.get("PEER_SUPPORT_SITES_PATH", "."))
+	frappe.init(
+		site=os.environ["PEER_SUPPORT_SITE"], sites_path=os.environ.get("PEER_SUPPORT_SITES_PATH", ".")
+	)
 	frappe.connect()
 	frappe.flags.in_test = True  # notifications run inline instead of waiting for a worker
 	frappe.set_user("Administrator")

@@ -25,7 +25,9 @@ GUEST = Viewer("Guest")
 
 
 def ticket(visibility="Community", shareable=True, customer="Acme"):
-	return TicketAccess(frozenset({"jeff@acme.test"}), customer=customer, visibility=visibility, shareable=shareable)
+	return TicketAccess(
+		frozenset({"jeff@acme.test"}), customer=customer, visibility=visibility, shareable=shareable
+	)
 
 
 def test_private_tickets_stay_private_through_helpdesk():

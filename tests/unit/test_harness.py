@@ -59,7 +59,9 @@ def test_the_matrix_finds_every_bench_once_labelled_by_its_helpdesk(tmp_path, mo
 	monkeypatch.setenv("PEER_SUPPORT_BENCHES", f"{tmp_path}/frappe-bench:{tmp_path}/frappe-bench-*")
 	benches = run.Bench.find_all()
 	assert [(b.path.name, b.label) for b in benches] == [
-		("frappe-bench", "helpdesk 1.28.1"), ("frappe-bench-hd15", "helpdesk 1.5.0")]
+		("frappe-bench", "helpdesk 1.28.1"),
+		("frappe-bench-hd15", "helpdesk 1.5.0"),
+	]
 	assert run.Bench.find_all(f"{tmp_path}/frappe-bench-hd15")[0].frappe_version == "15.55.1"
 
 

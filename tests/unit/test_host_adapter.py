@@ -21,7 +21,8 @@ def test_only_the_host_adapter_imports_helpdesk():
 	offenders = sorted(
 		str(path.relative_to(PACKAGE))
 		for path in PACKAGE.rglob("*.py")
-		if path != ADAPTER and any(name == "helpdesk" or name.startswith("helpdesk.") for name in imported_modules(path))
+		if path != ADAPTER
+		and any(name == "helpdesk" or name.startswith("helpdesk.") for name in imported_modules(path))
 	)
 	assert offenders == []
 

@@ -342,7 +342,8 @@ def test_a_change_crosses_only_the_thresholds_between_its_counts():
 	assert badges_crossed({"helpful_votes": 10}, {"helpful_votes": 11}) == []  # already past it
 	assert badges_crossed({"helpful_votes": 10}, {"helpful_votes": 9}) == []  # falling never awards
 	assert badges_crossed({}, {"answers": 1, "accepted": 5}) == [
-		b for b in BADGES if b.name in ("first_answer", "problem_solver")]
+		b for b in BADGES if b.name in ("first_answer", "problem_solver")
+	]
 	for badge in BADGES:  # every badge is reached by the step onto its threshold, and by no other step
 		for count in range(badge.threshold + 3):
 			crossed = badges_crossed({badge.metric: count}, {badge.metric: count + 1})
@@ -351,11 +352,17 @@ def test_a_change_crosses_only_the_thresholds_between_its_counts():
 
 def test_the_standing_before_a_change_is_the_standing_after_it_minus_the_change():
 	change = apply(Totals(), Event("lottie", 15, rep.ACCEPTED, "a1", "jeff"))
-	after = Standing(Totals(reputation=40, answers=4, accepted=5, helpful_votes=1), Totals(accepted=2, helpful_votes=1))
+	after = Standing(
+		Totals(reputation=40, answers=4, accepted=5, helpful_votes=1), Totals(accepted=2, helpful_votes=1)
+	)
 	before = after.minus(change)
-	assert before == Standing(Totals(reputation=25, answers=4, accepted=4, helpful_votes=1),
-	                          Totals(reputation=-15, accepted=1, helpful_votes=1))
-	assert before.metrics()["topic_score"] == topic_score(1, 0, 1) and after.metrics()["topic_score"] == topic_score(2, 0, 1)
+	assert before == Standing(
+		Totals(reputation=25, answers=4, accepted=4, helpful_votes=1),
+		Totals(reputation=-15, accepted=1, helpful_votes=1),
+	)
+	assert before.metrics()["topic_score"] == topic_score(1, 0, 1) and after.metrics()[
+		"topic_score"
+	] == topic_score(2, 0, 1)
 	assert "topic_score" not in Standing(Totals()).metrics()  # no topic, no topic badge
 	assert [b.name for b in badges_crossed(before.metrics(), after.metrics())] == ["problem_solver"]
 
@@ -402,5 +409,6 @@ def test_promotion_credits_the_author_once_and_never_oneself():
 	from peer_support.core.reputation import PROMOTED, promote_events
 
 	assert [(e.user, e.points, e.reason) for e in promote_events(Rules(), "a1", "lottie", "derek")] == [
-		("lottie", 25, PROMOTED)]
+		("lottie", 25, PROMOTED)
+	]
 	assert promote_events(Rules(), "a1", "derek", "derek") == []

@@ -30,7 +30,11 @@ def test_an_ordinary_ticket_may_be_shared():
 @pytest.mark.parametrize(
 	"facts, refusal, value",
 	[
-		(TicketFacts("Finance System", "Service Desk", "Low"), Refusal.EXCLUDED_TICKET_TYPE, "Finance System"),
+		(
+			TicketFacts("Finance System", "Service Desk", "Low"),
+			Refusal.EXCLUDED_TICKET_TYPE,
+			"Finance System",
+		),
 		(TicketFacts("Printers", "Security", "Low"), Refusal.EXCLUDED_TEAM, "Security"),
 		(TicketFacts("Printers", "Service Desk", "Urgent"), Refusal.EXCLUDED_PRIORITY, "Urgent"),
 	],

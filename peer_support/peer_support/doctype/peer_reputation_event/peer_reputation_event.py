@@ -15,13 +15,17 @@ class PeerReputationEvent(Document):
 		if not inside():
 			refuse(self.doctype)
 		if not self.is_new():
-			frappe.throw(_("Reputation events are never changed; a compensating event corrects them."),
-			             frappe.PermissionError)
+			frappe.throw(
+				_("Reputation events are never changed; a compensating event corrects them."),
+				frappe.PermissionError,
+			)
 
 	def before_rename(self, old, new, merge=False):
 		refuse(self.doctype)
 
 	def on_trash(self):
 		if not frappe.flags.peer_support_erasing_user:
-			frappe.throw(_("Reputation events are never deleted; a compensating event corrects them."),
-			             frappe.PermissionError)
+			frappe.throw(
+				_("Reputation events are never deleted; a compensating event corrects them."),
+				frappe.PermissionError,
+			)

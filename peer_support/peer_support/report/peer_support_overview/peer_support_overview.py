@@ -39,35 +39,73 @@ def load(filters):
 	Deflection = frappe.qb.DocType("Peer Deflection")
 	query = (
 		frappe.qb.from_(Ticket)
-		.select(Ticket.name, Ticket.creation, Ticket.ticket_type, Ticket.peer_visibility, Ticket.peer_resolved,
-		        Ticket.first_responded_on)
-		.where(Ticket.creation >= start).where(Ticket.creation < end)
+		.select(
+			Ticket.name,
+			Ticket.creation,
+			Ticket.ticket_type,
+			Ticket.peer_visibility,
+			Ticket.peer_resolved,
+			Ticket.first_responded_on,
+		)
+		.where(Ticket.creation >= start)
+		.where(Ticket.creation < end)
 	)
 	rows = by_ticket(query, Ticket, filters).run(as_dict=True)
 	names = [row.name for row in rows]
-	first_answers = dict(
-		frappe.qb.from_(Answer).select(Answer.ticket, Min(Answer.creation)).where(Answer.ticket.isin(names))
-		.groupby(Answer.ticket).run()
-	) if names else {}
-	tickets = [{"name": str(r.name), "created": r.creation, "topic": r.ticket_type, "shared": r.peer_visibility == "Community",
-	            "peer_resolved": bool(r.peer_resolved), "first_responded_on": r.first_responded_on} for r in rows]
+	first_answers = (
+		dict(
+			frappe.qb.from_(Answer)
+			.select(Answer.ticket, Min(Answer.creation))
+			.where(Answer.ticket.isin(names))
+			.groupby(Answer.ticket)
+			.run()
+		)
+		if names
+		else {}
+	)
+	tickets = [
+		{
+			"name": str(r.name),
+			"created": r.creation,
+			"topic": r.ticket_type,
+			"shared": r.peer_visibility == "Community",
+			"peer_resolved": bool(r.peer_resolved),
+			"first_responded_on": r.first_responded_on,
+		}
+		for r in rows
+	]
 	# HD Ticket names are integers; Peer Answer.ticket stores them as text.
 	first_peer = {str(ticket): created for ticket, created in first_answers.items()}
 
 	answer_query = (
-		frappe.qb.from_(Answer).join(Ticket).on(Answer.ticket == Ticket.name)
+		frappe.qb.from_(Answer)
+		.join(Ticket)
+		.on(Answer.ticket == Ticket.name)
 		.select(Answer.creation, Ticket.ticket_type, Answer.endorsed_by, Answer.hidden)
-		.where(Answer.creation >= start).where(Answer.creation < end)
+		.where(Answer.creation >= start)
+		.where(Answer.creation < end)
 	)
 	deflection_query = (
-		frappe.qb.from_(Deflection).left_join(Ticket).on(Deflection.ticket == Ticket.name)
+		frappe.qb.from_(Deflection)
+		.left_join(Ticket)
+		.on(Deflection.ticket == Ticket.name)
 		.select(Deflection.creation, Ticket.ticket_type)
-		.where(Deflection.creation >= start).where(Deflection.creation < end)
+		.where(Deflection.creation >= start)
+		.where(Deflection.creation < end)
 	)
 	answer_query, deflection_query = (by_ticket(q, Ticket, filters) for q in (answer_query, deflection_query))
-	answers = [{"created": r.creation, "topic": r.ticket_type, "endorsed": bool(r.endorsed_by), "hidden": bool(r.hidden)}
-	           for r in answer_query.run(as_dict=True)]
-	deflections = [{"created": r.creation, "topic": r.ticket_type} for r in deflection_query.run(as_dict=True)]
+	answers = [
+		{
+			"created": r.creation,
+			"topic": r.ticket_type,
+			"endorsed": bool(r.endorsed_by),
+			"hidden": bool(r.hidden),
+		}
+		for r in answer_query.run(as_dict=True)
+	]
+	deflections = [
+		{"created": r.creation, "topic": r.ticket_type} for r in deflection_query.run(as_dict=True)
+	]
 	return tickets, first_peer, deflections, answers
 
 
@@ -98,8 +136,14 @@ def chart(data):
 			"labels": months,
 			"datasets": [
 				{"name": _("Tickets"), "values": [sum(r["tickets"] for r in by_month[m]) for m in months]},
-				{"name": _("Resolved by Peers"), "values": [sum(r["peer_resolved"] for r in by_month[m]) for m in months]},
-				{"name": _("Deflections"), "values": [sum(r["deflections"] for r in by_month[m]) for m in months]},
+				{
+					"name": _("Resolved by Peers"),
+					"values": [sum(r["peer_resolved"] for r in by_month[m]) for m in months],
+				},
+				{
+					"name": _("Deflections"),
+					"values": [sum(r["deflections"] for r in by_month[m]) for m in months],
+				},
 			],
 		},
 		"type": "bar",
@@ -110,7 +154,12 @@ def summary(data):
 	total = totals(data)
 	return [
 		{"label": _("Tickets"), "value": total["tickets"], "datatype": "Int"},
-		{"label": _("Resolved by Peers"), "value": total["peer_resolved"], "datatype": "Int", "indicator": "Green"},
+		{
+			"label": _("Resolved by Peers"),
+			"value": total["peer_resolved"],
+			"datatype": "Int",
+			"indicator": "Green",
+		},
 		{"label": _("Resolved by Peers %"), "value": total["peer_resolved_share"], "datatype": "Percent"},
 		{"label": _("Deflections"), "value": total["deflections"], "datatype": "Int", "indicator": "Blue"},
 		{"label": _("Answers Endorsed"), "value": total["endorsed"], "datatype": "Int"},
