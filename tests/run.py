@@ -211,9 +211,13 @@ class Bench:
 		# The tests make more users in an hour than Frappe lets a site make by default (60).
 		self.frappe(site, ["set-config", "--parse", "throttle_user_limit", "100000"], logfile)
 		# A real site has been through Frappe's setup wizard; until then Desk shows only the wizard.
+		# Frappe 15.55 reads System Settings; later 15.x releases read each Installed Application.
 		snippet = (
 			f"import frappe; frappe.init(site={site!r}, sites_path='.'); frappe.connect(); "
-			"frappe.db.set_single_value('System Settings', 'setup_complete', 1); frappe.db.commit()"
+			"frappe.db.set_single_value('System Settings', 'setup_complete', 1); "
+			"meta = frappe.get_meta('Installed Application'); "
+			"meta.has_field('is_setup_complete') and frappe.db.set_value("
+			"'Installed Application', {'name': ['is', 'set']}, 'is_setup_complete', 1); frappe.db.commit()"
 		)
 		self.run([str(self.python), "-c", snippet], logfile, cwd=self.sites)
 

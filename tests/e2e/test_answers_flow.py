@@ -43,6 +43,22 @@ def story(admin, people):
 		data={"doctype": "HD Ticket", "name": name, "assign_to": json.dumps([people["emails"]["agent"]])},
 	)
 	assert response.status_code == 200, response.text
+	# The agent has replied by e-mail: Helpdesk v1.2x asks for feedback on resolving only then (v1.5 always).
+	create(
+		admin,
+		"Communication",
+		{
+			"communication_type": "Communication",
+			"communication_medium": "Email",
+			"sent_or_received": "Sent",
+			"reference_doctype": "HD Ticket",
+			"reference_name": name,
+			"sender": people["emails"]["agent"],
+			"recipients": people["emails"]["jeff"],
+			"subject": "Re: Outlook on my phone",
+			"content": "<p>Looking into it.</p>",
+		},
+	)
 	assert people["jeff"].post(f"{TICKETS}.share", data={"ticket": name}).status_code == 200
 	answer = people["lottie"].post(
 		f"{ANSWERS}.create", data={"ticket": name, "body": "<p>Remove and re-add the account.</p>"}

@@ -251,14 +251,15 @@ def ticket_steps(world) -> dict:
 		"tickets.get": get("tickets.get", ticket=ticket),
 		"helpdesk.doc": lambda client, t: client.get(f"/api/resource/HD Ticket/{t['name']}"),
 		"helpdesk.list": lambda client, t: client.get("/api/resource/HD Ticket", params=hd_list),
-		"helpdesk.list_data": lambda client, t: client.get(
+		# as Helpdesk's own list view calls it: a JSON body (v1.2x types its arguments)
+		"helpdesk.list_data": lambda client, t: client.post(
 			"/api/method/helpdesk.api.doc.get_list_data",
-			params={
+			json={
 				"doctype": "HD Ticket",
-				"filters": json.dumps({"name": ["in", names]}),
-				"rows": json.dumps(["name", "subject"]),
+				"filters": {"name": ["in", names]},
+				"rows": ["name", "subject"],
 				"page_length": 50,
-				"show_customer_portal_fields": 1,
+				"show_customer_portal_fields": True,
 			},
 		),
 		"helpdesk.get_one": lambda client, t: client.get(
@@ -405,7 +406,12 @@ def test_a_portal_user_cannot_post_into_another_customers_community(world, in_th
 	values = {"customer": world["customer"]}
 	if in_the_requesters_name:
 		values["raised_by"] = world["emails"]["requester"]
-	name = file_ticket(outsider, f"Trust {world['run']}: please confirm your password here", **values)
+	doc = {"subject": f"Trust {world['run']}: please confirm your password here", "priority": "Low", **values}
+	filed = outsider.post(NEW_TICKET, json={"doc": doc})
+	if 400 <= filed.status_code < 500:
+		return  # Helpdesk itself refuses a customer the contact does not belong to (v1.2x): nothing was filed
+	assert filed.status_code == 200, filed.text
+	name = str(filed.json()["message"]["name"])
 	outsider.post(
 		f"{API}.tickets.share", data={"ticket": name}
 	)  # refused or not: what matters is who reads it
