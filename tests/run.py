@@ -167,6 +167,13 @@ class Bench:
 		Only a copy this harness made (it carries HARNESS_MARK) is replaced; any other apps/peer_support
 		(a developer's own clone, a symlink to one) is left alone and refused."""
 		target = self.path / "apps" / APP
+		stamp = checkout_stamp()
+		if (
+			target.resolve() != ROOT
+			and (target / HARNESS_MARK).is_file()
+			and stamp in (target / HARNESS_MARK).read_text()
+		):
+			return  # this very checkout is there and installed already (another tier or run of this harness)
 		if target.resolve() != ROOT:
 			if target.is_symlink() or (target.exists() and not (target / HARNESS_MARK).exists()):
 				raise RuntimeError(
@@ -180,7 +187,9 @@ class Bench:
 				target,
 				ignore=shutil.ignore_patterns(".git", "test-results", "__pycache__", "*.pyc", "node_modules"),
 			)
-			(target / HARNESS_MARK).write_text(f"copied from {ROOT} by tests/run.py; replaced on every run\n")
+			(target / HARNESS_MARK).write_text(
+				f"copied from {ROOT} by tests/run.py; replaced when the checkout changes\n"
+			)
 			if os.geteuid() == 0:
 				for path in [target, *target.rglob("*")]:
 					os.chown(path, self.owner.pw_uid, self.owner.pw_gid, follow_symlinks=False)
@@ -196,6 +205,9 @@ class Bench:
 		apps = (self.sites / "apps.txt").read_text().split()
 		if APP not in apps:
 			(self.sites / "apps.txt").write_text("\n".join([*apps, APP]) + "\n")
+		if target.resolve() != ROOT:
+			with open(target / HARNESS_MARK, "a") as mark:
+				mark.write(f"installed: {stamp}\n")
 
 	def new_site(self, site: str, logfile: Path, apps: tuple[str, ...] = ("helpdesk", APP)) -> None:
 		root_password = os.environ.get("PEER_SUPPORT_DB_ROOT_PASSWORD", "")
@@ -234,6 +246,18 @@ class Bench:
 		archived = self.path / "archived" / "sites" / site
 		if archived.exists():
 			shutil.rmtree(archived, ignore_errors=True)
+
+
+def checkout_stamp() -> str:
+	"""A hash of this checkout's files (what the harness copies), to tell whether a bench has it already."""
+	import hashlib
+
+	digest = hashlib.sha256()
+	for path in sorted(ROOT.rglob("*")):
+		parts = path.relative_to(ROOT).parts
+		if path.is_file() and not {".git", "test-results", "__pycache__", "node_modules"} & set(parts):
+			digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+	return digest.hexdigest()[:16]
 
 
 def app_version(bench: Path, app: str) -> str:
