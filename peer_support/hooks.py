@@ -30,7 +30,7 @@ doctype_js = {"HD Ticket": "public/js/hd_ticket_form.js"}
 
 # Helpdesk v1.5 reads a ticket for its pages without asking HD Ticket's permissions; this adds the check.
 override_whitelisted_methods = {
-	"helpdesk.helpdesk.doctype.hd_ticket.api.get_one": "peer_support.services.permissions.get_one",
+	"helpdesk.helpdesk.doctype.hd_ticket.api.get_one": "peer_support.services.access.get_one",
 }
 
 # Document Events
@@ -52,11 +52,11 @@ doc_events = {
 # -----------
 # Private tickets stay private: narrows Helpdesk's own HD Ticket rules for portal users.
 has_permission = {
-	"HD Ticket": "peer_support.services.permissions.ticket_has_permission",
+	"HD Ticket": "peer_support.services.access.ticket_has_permission",
 }
 
 permission_query_conditions = {
-	"HD Ticket": "peer_support.services.permissions.ticket_query_conditions",
+	"HD Ticket": "peer_support.services.access.ticket_query_conditions",
 }
 
 # Scheduled Tasks

@@ -379,6 +379,13 @@ def site_tiers(bench: Bench, tiers: set[str], keep_site: bool) -> list[Tier]:
 				env,
 			)
 			integration.add(output, code)
+			log(f"integration[{bench.label}]: the package's own tests, by `bench run-tests --app {APP}`")
+			bench.frappe(site, ["set-config", "--parse", "allow_tests", "true"], setup_log)
+			code, output = bench.frappe(site, ["run-tests", "--app", APP], results / "integration.log")
+			ran, failed = unittest_counts(output)
+			print(f"bench run-tests --app {APP}: {ran} tests, {failed} failed", flush=True)
+			integration.passed += ran - failed
+			integration.failed += failed or (1 if code or not ran else 0)
 		if "e2e" in tiers:
 			e2e_tier(bench, site, e2e, results, runner_for("e2e.log"), env)
 		if "integration" in tiers:

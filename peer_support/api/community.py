@@ -16,6 +16,7 @@ from peer_support import host
 from peer_support.core.audience import ALL_PORTAL_USERS, may_read_community
 from peer_support.core.visibility import COMMUNITY
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
+from peer_support.services import access
 from peer_support.services.access import ticket_access, viewer
 from peer_support.services.visibility import sharing_decision
 from peer_support.services.write_path import peer_writes
@@ -419,14 +420,12 @@ def deflect(query: str | None = None, ticket: str | int | None = None, article: 
 @frappe.whitelist()
 def sharing(ticket: str | int | None = None) -> dict:
 	"""May this ticket be shared with colleagues now? For the requester after asking, or an agent."""
-	from peer_support.api.tickets import get_ticket_or_404
-	from peer_support.core.audience import is_requester
 	from peer_support.services.visibility import refusal_message
 
-	facts = get_ticket_or_404(ticket)
-	me = require_login()
-	if not (me.is_agent or is_requester(me, ticket_access(facts))):
-		frappe.throw(_("Ticket {0} not found").format(frappe.bold(ticket)), frappe.DoesNotExistError)
+	view = access.ticket_view(ticket, require_login())
+	if not (view.me.is_agent or view.is_requester):
+		access.not_found(_("Ticket"), ticket)
+	facts = view.ticket
 	decision = sharing_decision(facts)
 	return {
 		"name": facts.name,

@@ -9,9 +9,8 @@ from frappe import _
 from frappe.utils import escape_html
 
 from peer_support import host
-from peer_support.api.answers import load, require_agent
 from peer_support.core import reputation as rules_engine
-from peer_support.services import notify, reputation
+from peer_support.services import access, notify, reputation
 from peer_support.services.rows import get_field
 
 
@@ -30,8 +29,7 @@ def categories() -> list[dict]:
 @frappe.whitelist(methods=["POST"])
 def promote(answer: str | None = None, category: str | None = None, title: str | None = None) -> dict:
 	"""Make a draft article from an accepted or endorsed answer; returns the article's name and route."""
-	ctx = load(answer)
-	require_agent(ctx)
+	ctx = access.answer_view(answer).require_agent()
 	if not frappe.has_permission("HD Article", "create"):
 		frappe.throw(
 			_("Only the service desk's agents write knowledge-base articles."), frappe.PermissionError

@@ -9,62 +9,17 @@ from frappe.query_builder import DocType
 from frappe.utils import pretty_date
 from frappe.utils.html_utils import sanitize_html
 
-from peer_support.core.audience import is_requester, may_read_community, requester_display_name
-from peer_support.core.ranking import RankedAnswer, rank
+from peer_support.core.audience import is_requester, requester_display_name
 from peer_support.core.visibility import VISIBILITIES
 from peer_support.host import feedback_options as host_feedback_options
 from peer_support.host import log_activity
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services.access import ticket_access, viewer
+from peer_support.services import access
+from peer_support.services.access import ticket_access
+from peer_support.services.projection import answers_of
 from peer_support.services.rows import full_names, get_field, get_row
 from peer_support.services.visibility import VISIBILITY_FIELD
 from peer_support.services.write_path import peer_writes
-
-TICKET_FIELDS = [
-	"name",
-	"subject",
-	"description",
-	"status",
-	"ticket_type",
-	"priority",
-	"agent_group",
-	"customer",
-	"contact",
-	"raised_by",
-	"owner",
-	"creation",
-	"modified",
-	VISIBILITY_FIELD,
-	"peer_status",
-	"peer_affected_count",
-	"peer_accepted_answer",
-]
-
-
-ANSWER_LIST_FIELDS = [
-	"name",
-	"author",
-	"body",
-	"score",
-	"accepted",
-	"endorsed_by",
-	"hidden",
-	"hidden_reason",
-	"flags_count",
-	"kb_article",
-	"creation",
-	"modified",
-]
-
-
-def get_ticket_or_404(name: str | int | None) -> frappe._dict:
-	if name in (None, ""):
-		# Arguments default to None so a missing one is a 417 with this message, not a 500 TypeError.
-		frappe.throw(_("Which ticket? The argument 'ticket' is required."), frappe.MandatoryError)
-	ticket = get_row("HD Ticket", name, TICKET_FIELDS)
-	if not ticket:
-		frappe.throw(_("Ticket {0} not found").format(frappe.bold(name)), frappe.DoesNotExistError)
-	return ticket
 
 
 @frappe.whitelist(methods=["POST"])
@@ -72,11 +27,10 @@ def share(ticket: str | int | None = None, visibility: str = "Community") -> dic
 	"""Set a ticket to Community or back to Private: its requester or an agent."""
 	if visibility not in VISIBILITIES:
 		frappe.throw(_("Visibility must be one of {0}").format(", ".join(VISIBILITIES)))
-	facts = get_ticket_or_404(ticket)
-	me = viewer()
-	if not (me.is_agent or is_requester(me, ticket_access(facts))):
-		frappe.throw(_("Only the requester or an agent may share this ticket."), frappe.PermissionError)
-	doc = frappe.get_doc("HD Ticket", facts.name)
+	view = access.ticket_view(ticket).require_requester_or_agent(
+		_("Only the requester or an agent may share this ticket.")
+	)
+	doc = frappe.get_doc("HD Ticket", view.ticket.name)
 	if doc.get(VISIBILITY_FIELD) != visibility:
 		doc.set(VISIBILITY_FIELD, visibility)
 		# Checked above: the requester or an agent; the sharing gate runs in before_save all the same.
@@ -94,13 +48,8 @@ def share(ticket: str | int | None = None, visibility: str = "Community") -> dic
 @frappe.whitelist()
 def get(ticket: str | int | None = None) -> dict:
 	"""The community view of one ticket, for anyone in its audience."""
-	facts = get_ticket_or_404(ticket)
-	me = viewer()
-	settings = get_settings()
-	if not may_read_community(me, ticket_access(facts), settings.audience):
-		# The same answer whether the ticket is private or missing: its existence is not revealed.
-		frappe.throw(_("Ticket {0} not found").format(frappe.bold(ticket)), frappe.DoesNotExistError)
-	return project(facts, settings, me)
+	view = access.ticket_view(ticket).require_read()
+	return project(view.ticket, get_settings(), view.me)
 
 
 def project(ticket: frappe._dict, settings, me) -> dict:
@@ -152,65 +101,10 @@ def safe_description(ticket) -> str:
 	return cached
 
 
-def answers_of(ticket: str, me) -> list[dict]:
-	"""Peer answers in display order; hidden ones only for agents. Three queries, whatever the count."""
-	Answer, Vote = DocType("Peer Answer"), DocType("Peer Answer Vote")
-	query = (
-		frappe.qb.from_(Answer)
-		.select(*(Answer[f] for f in ANSWER_LIST_FIELDS))
-		.where(Answer.ticket == str(ticket))
-	)
-	if not me.is_agent:
-		query = query.where(Answer.hidden == 0)
-	rows = query.run(as_dict=True)
-	if not rows:
-		return []
-	names = full_names([row.author for row in rows] + [row.endorsed_by for row in rows])
-	my_votes = dict(
-		frappe.qb.from_(Vote)
-		.select(Vote.answer, Vote.value)
-		.where(Vote.ticket == str(ticket))
-		.where(Vote.voter == me.user)
-		.run()
-	)
-	by_name = {row.name: row for row in rows}
-	order = rank(
-		[RankedAnswer(r.name, bool(r.accepted), bool(r.endorsed_by), r.score or 0, r.creation) for r in rows]
-	)
-	return [
-		answer_projection(by_name[name], me, names) | {"my_vote": my_votes.get(name, 0)} for name in order
-	]
-
-
-def answer_projection(row, me, full_names: dict) -> dict:
-	"""One peer answer as the community page shows it: no email addresses, hidden state for agents only."""
-	answer = {
-		"name": row.name,
-		"author": full_names.get(row.author) or _("A colleague"),
-		"body": row.body or "",  # sanitised when saved (Frappe cleans Text Editor fields on every save)
-		"score": row.score or 0,
-		"accepted": bool(row.accepted),
-		"endorsed": bool(row.endorsed_by),
-		"endorsed_by": full_names.get(row.endorsed_by) if row.endorsed_by else None,
-		"created": str(row.creation),
-		"is_mine": row.author == me.user,
-	}
-	if me.is_agent:
-		answer["hidden"] = bool(row.hidden)
-		answer["hidden_reason"] = row.get("hidden_reason") if row.hidden else None
-		answer["flags"] = row.get("flags_count") or 0
-		answer["kb_article"] = row.get("kb_article")
-	return answer
-
-
 def colleague_or_404(ticket: str | int | None):
 	"""The ticket, for a colleague in its audience (not its requester, not an agent)."""
-	facts = get_ticket_or_404(ticket)
-	me = viewer()
-	access = ticket_access(facts)
-	if not may_read_community(me, access, get_settings().audience):
-		frappe.throw(_("Ticket {0} not found").format(frappe.bold(ticket)), frappe.DoesNotExistError)
-	return facts, me, access
+	view = access.ticket_view(ticket).require_read()
+	return view.ticket, view.me, view.access
 
 
 def toggle_row(doctype: str, ticket: str, user: str, on: bool) -> int:

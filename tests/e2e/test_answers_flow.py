@@ -35,6 +35,7 @@ def story(admin, people):
 			"description": "<p>Since the password change</p>",
 			"raised_by": people["emails"]["jeff"],
 			"customer": people["customer"],
+			"via_customer_portal": 1,  # Jeff filed it in Helpdesk's portal, whose rules then apply to him
 		},
 	)
 	name = str(ticket["name"])

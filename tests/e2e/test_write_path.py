@@ -83,7 +83,13 @@ def records(admin, people, outsider):
 		rows = rows_of(admin, doctype, filters)
 		assert rows, f"no {doctype} to write to"
 		names[doctype] = rows[0]["name"]
-	return {"ticket": ticket, "answer": answer, "clients": clients, "names": names}
+	return {
+		"ticket": ticket,
+		"answer": answer,
+		"clients": clients,
+		"names": names,
+		"agent": people["emails"]["agent"],
+	}
 
 
 def rows_of(admin, doctype: str, filters: list) -> list[dict]:
@@ -150,3 +156,25 @@ def test_generic_writes_are_refused_and_change_nothing(admin, records, doctype, 
 	after = stored(admin, doctype, name)
 	assert {k: after.get(k) for k in before} == before, (persona, doctype)
 	assert count(admin, doctype) == rows_before, (persona, doctype)
+
+
+def run_doc_method(client, answer: str, method: str, **args):
+	return client.post(
+		"/api/method/run_doc_method",
+		data={"dt": "Peer Answer", "dn": answer, "method": method, "args": json.dumps(args)},
+	)
+
+
+def test_desk_and_rest_reach_the_same_document_methods_and_rules(admin, records):
+	"""What Desk's form buttons call: the document's whitelisted methods, with the API's rules."""
+	clients, answer = records["clients"], records["answer"]
+	for persona in ("guest", "outsider", "colleague", "author", "requester"):  # no role on Peer Answer
+		assert run_doc_method(clients[persona], answer, "endorse").status_code == 403, persona
+	voted = run_doc_method(clients["admin"], answer, "vote", value=1)
+	assert voted.status_code == 403 and "endorse" in message(voted)  # the Administrator is the service desk
+	assert stored(admin, "Peer Answer", answer)["endorsed_by"] in (None, "")
+	endorsed = run_doc_method(clients["agent"], answer, "endorse")
+	assert endorsed.status_code == 200, endorsed.text
+	assert stored(admin, "Peer Answer", answer)["endorsed_by"] == records["agent"]
+	assert run_doc_method(clients["agent"], answer, "unendorse").status_code == 200
+	assert run_doc_method(clients["agent"], answer, "score").status_code in (403, 404, 417)  # not a method

@@ -7,7 +7,7 @@ import pytest
 from helpers import make_answer, make_ticket, update_settings
 
 from peer_support.api import tickets as api
-from peer_support.services.permissions import ticket_has_permission
+from peer_support.services.access import ticket_has_permission
 from peer_support.services.visibility import SharingNotAllowed
 
 PRIVATE_FIELDS = (

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import frappe
 
+from peer_support import host
+
 SEED = 20261123
 PASSWORD = "Bench-Peer-Support-2026!"  # of every generated user, on throw-away sites only
 BENCH_CUSTOMER = "Bench Corp"
@@ -435,6 +437,45 @@ def generate(tickets: int) -> dict:
 		],
 		link_rows,
 	)
+	if host.has_customer_members():
+		# Helpdesk v1.2x reads a customer's people from its contacts table, not from the Contact's links.
+		insert_rows(
+			"HD Customer Member",
+			[
+				"name",
+				"parent",
+				"parenttype",
+				"parentfield",
+				"idx",
+				"contact_name",
+				"is_manager",
+				"creation",
+				"modified",
+				"owner",
+				"modified_by",
+			],
+			[(names(), r[6], "HD Customer", "contacts", 1, r[1], 0, *r[8:]) for r in link_rows],
+		)
+		if portal_roles := host.portal_roles():
+			insert_rows(
+				"Has Role",
+				[
+					"name",
+					"parent",
+					"parenttype",
+					"parentfield",
+					"role",
+					"creation",
+					"modified",
+					"owner",
+					"modified_by",
+				],
+				[
+					(names(), row[0], "User", "roles", role, *row[-4:])
+					for row in user_rows
+					for role in portal_roles
+				],
+			)
 	frappe.db.commit()
 	log(
 		f"users: {len(user_rows)} portal users with contacts ({bench_users} at {BENCH_CUSTOMER}, "

@@ -172,10 +172,12 @@ def main() -> int:
 	options = parser.parse_args()
 	if options.calls < 200:
 		log("note: fewer than 200 calls per figure")
-	bench = Bench.find()
-	if bench is None:
+	benches = Bench.find_all()  # the first of the matrix (PEER_SUPPORT_BENCH(ES) pick one)
+	if not benches:
 		log("no bench found (PEER_SUPPORT_BENCH, default /home/frappe/frappe-bench)")
 		return 2
+	bench = benches[0]
+	log(f"bench: {bench.path} ({bench.label})")
 	RESULTS.mkdir(exist_ok=True)
 	logfile = RESULTS / f"benchmark-{options.tickets}.log"
 	logfile.write_text("")
