@@ -209,6 +209,28 @@ class Bench:
 			with open(target / HARNESS_MARK, "a") as mark:
 				mark.write(f"installed: {stamp}\n")
 
+	def serve(self, site: str, port: int, log_file) -> subprocess.Popen:
+		"""Frappe's web server for `site` on 127.0.0.1:port, as the bench owner, in its own process group."""
+		args = [
+			str(self.python),
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"--site",
+			site,
+			"serve",
+			"--port",
+			str(port),
+			"--noreload",
+		]
+		return subprocess.Popen(
+			self.command(args),
+			cwd=self.sites,
+			stdout=log_file,
+			stderr=subprocess.STDOUT,
+			start_new_session=True,
+		)
+
 	def new_site(self, site: str, logfile: Path, apps: tuple[str, ...] = ("helpdesk", APP)) -> None:
 		root_password = os.environ.get("PEER_SUPPORT_DB_ROOT_PASSWORD", "")
 		install = [arg for app in apps for arg in ("--install-app", app)]
@@ -419,26 +441,7 @@ def e2e_tier(bench: Bench, site: str, e2e: Tier, results: Path, runner, env: dic
 	if os.geteuid() == 0:
 		os.chown(artifacts, bench.owner.pw_uid, bench.owner.pw_gid)
 	log(f"e2e[{bench.label}]: serving {site} on 127.0.0.1:{port}")
-	server = subprocess.Popen(
-		bench.command(
-			[
-				python,
-				"-m",
-				"frappe.utils.bench_helper",
-				"frappe",
-				"--site",
-				site,
-				"serve",
-				"--port",
-				str(port),
-				"--noreload",
-			]
-		),
-		cwd=bench.sites,
-		stdout=server_log,
-		stderr=subprocess.STDOUT,
-		start_new_session=True,
-	)
+	server = bench.serve(site, port, server_log)
 	try:
 		base = f"http://127.0.0.1:{port}"
 		if not wait_for(f"{base}/api/method/ping", 90):

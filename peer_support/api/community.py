@@ -13,11 +13,11 @@ from pypika.terms import Criterion
 from pypika.utils import format_alias_sql
 
 from peer_support import host
-from peer_support.core.audience import ALL_PORTAL_USERS, may_read_community
+from peer_support.core.audience import ALL_PORTAL_USERS
 from peer_support.core.visibility import COMMUNITY
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services import access
-from peer_support.services.access import ticket_access, viewer
+from peer_support.services.access import viewer
 from peer_support.services.visibility import sharing_decision
 from peer_support.services.write_path import peer_writes
 
@@ -381,25 +381,7 @@ def deflect(query: str | None = None, ticket: str | int | None = None, article: 
 	if bool(ticket) == bool(article):
 		frappe.throw(_("Say which question or article solved it (one of them)."))
 	if ticket:
-		facts = frappe.db.get_value(
-			"HD Ticket",
-			ticket,
-			[
-				"name",
-				"subject",
-				"ticket_type",
-				"priority",
-				"agent_group",
-				"customer",
-				"contact",
-				"raised_by",
-				"owner",
-				"peer_visibility",
-			],
-			as_dict=True,
-		)
-		if not facts or not may_read_community(me, ticket_access(facts), get_settings().audience):
-			frappe.throw(_("Ticket {0} not found").format(frappe.bold(ticket)), frappe.DoesNotExistError)
+		access.ticket_view(ticket, me).require_read()
 	if article and frappe.db.get_value("HD Article", article, "status") != "Published":
 		frappe.throw(_("Article {0} not found").format(frappe.bold(article)), frappe.DoesNotExistError)
 	doc = frappe.get_doc(

@@ -9,22 +9,11 @@ from frappe import _
 from frappe.query_builder import DocType
 
 from peer_support.core.ranking import RankedAnswer, rank
+from peer_support.services.access import ANSWER_FIELDS
 from peer_support.services.rows import full_names
 
-ANSWER_LIST_FIELDS = [
-	"name",
-	"author",
-	"body",
-	"score",
-	"accepted",
-	"endorsed_by",
-	"hidden",
-	"hidden_reason",
-	"flags_count",
-	"kb_article",
-	"creation",
-	"modified",
-]
+# The columns the community page shows of an answer: what access reads, less what only the rules need.
+ANSWER_LIST_FIELDS = [f for f in ANSWER_FIELDS if f not in ("ticket", "resolved_ticket")]
 
 
 def answers_of(ticket: str, me) -> list[dict]:

@@ -21,7 +21,7 @@ from peer_support.core.reputation import (
 )
 from peer_support.core.visibility import COMMUNITY
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services import notify
+from peer_support.services import access, notify
 from peer_support.services.access import ticket_access, viewer
 from peer_support.services.reputation import ALL_TIME_START, period_name
 from peer_support.services.visibility import VISIBILITY_FIELD
@@ -31,19 +31,8 @@ Profile = Base.DocType("Peer Profile")
 Topic = Base.DocType("Peer Profile Topic")
 Period = Base.DocType("Peer Reputation Period")
 DIGEST_SIZE = 20
-TICKET_FIELDS = [
-	"name",
-	"subject",
-	"ticket_type",
-	"priority",
-	"agent_group",
-	"customer",
-	"contact",
-	"raised_by",
-	"owner",
-	"status",
-	VISIBILITY_FIELD,
-]
+# What routing reads of a ticket: what access reads, less the description (digests list many).
+TICKET_FIELDS = [field for field in access.TICKET_FIELDS if field != "description"]
 
 
 def on_ticket_update(doc, method=None) -> None:

@@ -3,31 +3,15 @@
 Run by tests/run.py as the bench owner from the bench's sites folder, with PEER_SUPPORT_SITE set.
 """
 
-import os
-
 import frappe
 import pytest
 from frappe.cache_manager import clear_doctype_map
 
-
-@pytest.fixture(scope="session", autouse=True)
-def site():
-	site = os.environ.get("PEER_SUPPORT_SITE")
-	if not site:
-		pytest.exit(
-			"PEER_SUPPORT_SITE is not set: run the integration tier through tests/run.py", returncode=4
-		)
-	frappe.init(site=site, sites_path=os.environ.get("PEER_SUPPORT_SITES_PATH", "."))
-	frappe.connect()
-	frappe.flags.in_test = True
-	frappe.set_user("Administrator")
-	yield site
-	frappe.db.rollback()
-	frappe.destroy()
+from peer_support.tests.conftest import site  # noqa: F401 - the same session fixture: open the test site
 
 
 @pytest.fixture(scope="session")
-def people(site):
+def people(site):  # noqa: F811 - the fixture, by name
 	"""The organisation every test shares (see helpers.org), made once and committed: users are slow
 	to create, and the site is thrown away after the run."""
 	from helpers import org

@@ -224,26 +224,7 @@ def main() -> int:
 		port = free_port()
 		server_log = open(RESULTS / f"benchmark-{options.tickets}-server.log", "w")
 		log(f"serving {site} on 127.0.0.1:{port}")
-		server = subprocess.Popen(
-			bench.command(
-				[
-					python,
-					"-m",
-					"frappe.utils.bench_helper",
-					"frappe",
-					"--site",
-					site,
-					"serve",
-					"--port",
-					str(port),
-					"--noreload",
-				]
-			),
-			cwd=bench.sites,
-			stdout=server_log,
-			stderr=subprocess.STDOUT,
-			start_new_session=True,
-		)
+		server = bench.serve(site, port, server_log)
 		base = f"http://127.0.0.1:{port}"
 		if not wait_for(f"{base}/api/method/ping", 90):
 			raise RuntimeError(f"the web server did not start, see {server_log.name}")
