@@ -43,7 +43,8 @@ APP = "peer_support"
 DEFAULT_BENCHES = ("/home/frappe/frappe-bench", "/home/frappe/frappe-bench-*")
 RESULTS = ROOT / "test-results"
 ADMIN_PASSWORD = "admin"  # of throw-away test sites only
-SITE_PREFIX = "ps-test-"  # every site this harness makes, and the only ones it drops
+SITE_PREFIX = "ps-test-"  # every site this harness makes
+DROPPABLE = (SITE_PREFIX, "ps-bench-")  # the only sites it (and tests/perf/benchmark.py) drops
 HARNESS_MARK = ".peer-support-harness-copy"
 
 
@@ -257,7 +258,7 @@ class Bench:
 
 	def drop_site(self, site: str, logfile: Path) -> None:
 		"""Drop a site this harness made (its name says so), and its archived copy."""
-		assert site.startswith(SITE_PREFIX), site
+		assert site.startswith(DROPPABLE), site
 		root_password = os.environ.get("PEER_SUPPORT_DB_ROOT_PASSWORD", "")
 		self.frappe(
 			None,

@@ -15,7 +15,7 @@ from frappe.utils import cint
 from peer_support import host
 from peer_support.peer_support.doctype.peer_answer.peer_answer import check_body, full_name, loaded, to_html
 from peer_support.services import access, notify, reputation
-from peer_support.services.projection import answer_projection
+from peer_support.services.projection import ANSWER_LIST_FIELDS, answer_projection
 from peer_support.services.rows import full_names
 from peer_support.services.write_path import peer_writes
 
@@ -53,7 +53,8 @@ def per_user(fn):
 
 def projection(doc, me) -> dict:
 	"""The answer as the community page shows it, from the document the method changed (no re-read)."""
-	return answer_projection(frappe._dict(doc.as_dict()), me, full_names([doc.author, doc.endorsed_by]))
+	row = frappe._dict((field, doc.get(field)) for field in ANSWER_LIST_FIELDS)
+	return answer_projection(row, me, full_names([doc.author, doc.endorsed_by]))
 
 
 def act(answer: str | None, method: str, *args, for_update: bool = False) -> dict:
