@@ -53,10 +53,13 @@ doc_events = {
 # Private tickets stay private: narrows Helpdesk's own HD Ticket rules for portal users.
 has_permission = {
 	"HD Ticket": "peer_support.services.access.ticket_has_permission",
+	# Helpdesk v1.5 lets every role read draft articles; this app's drafts quote community questions.
+	"HD Article": "peer_support.services.access.article_has_permission",
 }
 
 permission_query_conditions = {
 	"HD Ticket": "peer_support.services.access.ticket_query_conditions",
+	"HD Article": "peer_support.services.access.article_query_conditions",
 }
 
 # Scheduled Tasks

@@ -162,6 +162,22 @@ def customers_of(user: str) -> frozenset[str]:
 	return frozenset(rows)
 
 
+def managed_customers(user: str) -> frozenset[str]:
+	"""HD Customers the user is a manager of (Helpdesk v1.2x's HD Customer Member.is_manager; none on v1.5)."""
+	if not has_customer_members():
+		return frozenset()
+	query, customer, Contact = _members()
+	Member = DocType("HD Customer Member")
+	rows = (
+		query.select(customer)
+		.where(Member.is_manager == 1)
+		.where((Contact.user == user) | (Contact.email_id == user))
+		.distinct()
+		.run(pluck=True)
+	)
+	return frozenset(rows)
+
+
 def people_of(customers):
 	"""A subquery (for `isin`) of the users who are contacts of these customers: their portal users."""
 	query, customer, Contact = _members()

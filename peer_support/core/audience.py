@@ -40,11 +40,17 @@ def is_requester(viewer: Viewer, ticket: TicketAccess) -> bool:
 	return not viewer.is_guest and viewer.user in ticket.requesters
 
 
-def may_read_through_helpdesk(viewer: Viewer, ticket: TicketAccess, private_stays_private: bool) -> bool:
-	"""May the viewer read the ticket through Helpdesk's own endpoints (REST, Helpdesk's portal)?"""
+def may_read_through_helpdesk(
+	viewer: Viewer, ticket: TicketAccess, private_stays_private: bool, manages: frozenset[str] = frozenset()
+) -> bool:
+	"""May the viewer read the ticket through Helpdesk's own endpoints (REST, Helpdesk's portal)?
+
+	`manages`: the customers the viewer is an HD Customer Manager of (Helpdesk v1.2x), whom Helpdesk
+	lets read all their customer's tickets: a role the service desk gave them, kept as Helpdesk has it.
+	"""
 	if viewer.is_agent or not private_stays_private:
 		return True  # Helpdesk's own rules apply unchanged
-	return is_requester(viewer, ticket)
+	return is_requester(viewer, ticket) or (bool(ticket.customer) and ticket.customer in manages)
 
 
 def may_read_community(viewer: Viewer, ticket: TicketAccess, audience: str) -> bool:

@@ -202,7 +202,10 @@ def ticket_has_permission(doc, ptype: str | None = None, user: str | None = None
 		return None
 	if doc.get("__islocal") or (hasattr(doc, "is_new") and doc.is_new()):
 		return None  # filing a new ticket: Helpdesk's rules decide (its requester is set while saving)
-	if may_read_through_helpdesk(Viewer(user), ticket_access(doc), private_stays_private=True):
+	manages = host.managed_customers(user)
+	if may_read_through_helpdesk(
+		Viewer(user), ticket_access(doc), private_stays_private=True, manages=manages
+	):
 		return None
 	return False
 
@@ -213,7 +216,31 @@ def ticket_query_conditions(user: str | None = None, doctype: str | None = None)
 	if not restricted(user):
 		return ""
 	who = frappe.db.escape(user)
-	return f"(`tabHD Ticket`.`raised_by` = {who} or `tabHD Ticket`.`contact` = {who})"
+	condition = f"`tabHD Ticket`.`raised_by` = {who} or `tabHD Ticket`.`contact` = {who}"
+	if managed := host.managed_customers(user):  # Helpdesk v1.2x's customer managers keep their view
+		condition += " or `tabHD Ticket`.`customer` in ({})".format(
+			", ".join(frappe.db.escape(c) for c in sorted(managed))
+		)
+	return f"({condition})"
+
+
+def article_has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
+	"""has_permission hook for HD Article: a portal user reads published articles only.
+
+	Helpdesk v1.5 grants every role ("All") read on HD Article, drafts included, and the drafts this app
+	makes from peer answers quote a community question: they stay with the service desk until published."""
+	user = user or frappe.session.user
+	if not restricted(user) or doc.get("status") == host.ARTICLE_PUBLISHED:
+		return None
+	return False
+
+
+def article_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""permission_query_conditions hook for HD Article: a portal user lists published articles only."""
+	user = user or frappe.session.user
+	if not restricted(user):
+		return ""
+	return f"(`tabHD Article`.`status` = {frappe.db.escape(host.ARTICLE_PUBLISHED)})"
 
 
 @frappe.whitelist()

@@ -151,3 +151,57 @@ def test_answers_are_ranked_and_hidden_ones_only_reach_agents(people):
 	answers = api.get(ticket.name)["answers"]
 	assert [a["name"] for a in answers] == [endorsed, plain, hidden]
 	assert answers[2]["hidden"]
+
+
+def test_portal_users_read_published_articles_only(people):
+	draft = frappe.get_doc(
+		{
+			"doctype": "HD Article",
+			"title": "Resetting the payroll PIN",
+			"status": "Draft",
+			"content": "<p>Internal</p>",
+		}
+	).insert(ignore_permissions=True)
+	published = frappe.get_doc(
+		{
+			"doctype": "HD Article",
+			"title": "Printing from the guest Wi-Fi",
+			"status": "Published",
+			"content": "<p>Use the portal</p>",
+		}
+	).insert(ignore_permissions=True)
+	for user, sees_draft in ((people.lottie, False), (people.olga, False), (people.derek, True)):
+		frappe.set_user(user)
+		assert frappe.has_permission("HD Article", "read", doc=draft, user=user) is sees_draft, user
+		listed = set(
+			frappe.get_list(
+				"HD Article", filters={"name": ["in", [draft.name, published.name]]}, pluck="name"
+			)
+		)
+		assert (draft.name in listed) is sees_draft, user
+		if sees_draft is False:
+			assert listed == {published.name} or not frappe.has_permission("HD Article", "read", user=user), (
+				user
+			)
+
+
+def test_a_customer_manager_keeps_helpdesks_view_where_helpdesk_has_managers(people):
+	from peer_support import host
+
+	if not host.has_customer_members():
+		pytest.skip("this Helpdesk has no customer managers (v1.5)")
+	ticket = jeffs_ticket(people)
+	customer = frappe.get_doc("HD Customer", people.acme)
+	lottie = frappe.db.get_value("Contact", {"email_id": people.lottie})
+	for row in customer.contacts:
+		if row.contact_name == lottie:
+			row.is_manager = 1
+	customer.save(ignore_permissions=True)
+	frappe.set_user(people.lottie)
+	assert frappe.has_permission("HD Ticket", "read", doc=ticket, user=people.lottie)
+	assert ticket.name in frappe.get_list("HD Ticket", filters={"name": ticket.name}, pluck="name")
+	frappe.set_user(people.mia)  # not a manager: still only her own
+	assert not frappe.has_permission("HD Ticket", "read", doc=ticket, user=people.mia)
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	frappe.clear_cache(user=people.lottie)  # Helpdesk gave Lottie the manager role: not past this test

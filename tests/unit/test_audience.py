@@ -100,3 +100,10 @@ def test_names_and_reputation_are_seen_within_the_audience_only():
 	assert not may_see_profile(LONER, JEFF.user, acme, SAME_CUSTOMER)
 	assert may_see_profile(AGENT, OUTSIDER.user, globex, SAME_CUSTOMER)
 	assert not may_see_profile(GUEST, JEFF.user, acme, ALL_PORTAL_USERS)
+
+
+def test_a_customer_manager_keeps_helpdesks_view_of_their_customers_tickets():
+	private = ticket("Private")
+	assert not may_read_through_helpdesk(LOTTIE, private, True)
+	assert may_read_through_helpdesk(LOTTIE, private, True, manages=frozenset({private.customer}))
+	assert not may_read_through_helpdesk(LOTTIE, private, True, manages=frozenset({"Another customer"}))
