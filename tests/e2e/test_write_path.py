@@ -172,9 +172,9 @@ def test_desk_and_rest_reach_the_same_document_methods_and_rules(admin, records)
 		assert run_doc_method(clients[persona], answer, "endorse").status_code == 403, persona
 	voted = run_doc_method(clients["admin"], answer, "vote", value=1)
 	assert voted.status_code == 403 and "endorse" in message(voted)  # the Administrator is the service desk
-	assert stored(admin, "Peer Answer", answer)["endorsed_by"] in (None, "")
+	assert not stored(admin, "Peer Answer", answer).get("endorsed_by")
 	endorsed = run_doc_method(clients["agent"], answer, "endorse")
 	assert endorsed.status_code == 200, endorsed.text
-	assert stored(admin, "Peer Answer", answer)["endorsed_by"] == records["agent"]
+	assert stored(admin, "Peer Answer", answer).get("endorsed_by") == records["agent"]
 	assert run_doc_method(clients["agent"], answer, "unendorse").status_code == 200
 	assert run_doc_method(clients["agent"], answer, "score").status_code in (403, 404, 417)  # not a method
