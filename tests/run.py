@@ -403,7 +403,7 @@ def site_tiers(bench: Bench, tiers: set[str], keep_site: bool) -> list[Tier]:
 			)
 			integration.add(output, code)
 			log(f"integration[{bench.label}]: the package's own tests, by `bench run-tests --app {APP}`")
-			bench.frappe(site, ["set-config", "--parse", "allow_tests", "true"], setup_log)
+			bench.frappe(site, ["set-config", "--parse", "allow_tests", "True"], setup_log)
 			code, output = bench.frappe(site, ["run-tests", "--app", APP], results / "integration.log")
 			ran, failed = unittest_counts(output)
 			print(f"bench run-tests --app {APP}: {ran} tests, {failed} failed", flush=True)
@@ -494,9 +494,9 @@ def host_suite(bench: Bench) -> tuple[str, bool]:
 		try:
 			log(f"helpdesk-suite[{bench.label}]: {label} {APP}, site {site}")
 			bench.new_site(site, logfile, apps)
-			bench.frappe(site, ["set-config", "--parse", "allow_tests", "true"], logfile)
+			bench.frappe(site, ["set-config", "--parse", "allow_tests", "True"], logfile)
 			_, output = bench.frappe(site, ["run-tests", "--app", "helpdesk"], logfile)
-			counts[label] = unittest_counts(output)
+			counts[label] = unittest_counts(output) if "Testing is disabled" not in output else (0, -1)
 		except Exception as error:
 			counts[label] = (0, -1)
 			log(f"helpdesk-suite[{bench.label}]: {label}: {error}")
