@@ -5,7 +5,10 @@ import frappe
 import pytest
 from helpers import as_user, shared_ticket
 
+from peer_support import demo
 from peer_support.api import answers, tickets
+from peer_support.api import community as community_api
+from peer_support.services import routing
 from peer_support.services.write_path import WHERE, peer_writes
 
 CHANGES = {
@@ -17,6 +20,9 @@ CHANGES = {
 	"Peer Reputation Event": {"points": 1000},
 	"Peer Reputation Period": {"points": 1000},
 	"Peer Profile": {"reputation": 1000},
+	"Peer Routing": {"channel": "Daily Digest"},
+	"Peer Deflection": {"query": "forged"},
+	"Peer Demo Record": {"ref_name": "a real ticket"},  # `demo remove` deletes what these name
 }
 
 
@@ -28,6 +34,9 @@ def community(people):
 	as_user(people.mia, answers.flag, answer, "Outdated")
 	as_user(people.mia, tickets.affected, ticket)
 	as_user(people.mia, tickets.follow, ticket)
+	as_user(people.mia, community_api.deflect, "printer blank", ticket)
+	routing.log_routing(ticket, people.max, "Real Time")
+	demo.note(f"test:ticket:{ticket}", "HD Ticket", ticket)
 	return frappe._dict(ticket=ticket, answer=answer)
 
 
