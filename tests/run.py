@@ -481,6 +481,33 @@ def unittest_counts(output: str) -> tuple[int, int]:
 	return (int(ran[-1]) if ran else 0), failed
 
 
+def helpdesk_tests(bench: Bench, site: str, logfile: Path) -> tuple[int, int]:
+	"""(ran, failed) of Helpdesk's own tests on `site`. Where the suite cannot even be collected (Helpdesk
+	v1.5.0 ships two test modules that need a newer Frappe than 15.55), each module runs on its own and
+	those that cannot be imported are left out, the same with and without this app."""
+	_, output = bench.frappe(site, ["run-tests", "--app", "helpdesk"], logfile)
+	if "Testing is disabled" in output:
+		return 0, -1
+	if "Ran " in output:
+		return unittest_counts(output)
+	root = bench.path / "apps" / "helpdesk"
+	modules = sorted(
+		".".join(path.relative_to(root).with_suffix("").parts)
+		for path in (root / "helpdesk").rglob("test_*.py")
+	)
+	ran = failed = 0
+	skipped = []
+	for module in modules:
+		_, output = bench.frappe(site, ["run-tests", "--module", module], logfile)
+		if "Ran " not in output:
+			skipped.append(module.rsplit(".", 1)[-1])
+			continue
+		module_ran, module_failed = unittest_counts(output)
+		ran, failed = ran + module_ran, failed + module_failed
+	log(f"helpdesk-suite[{bench.label}]: by module; not importable here: {', '.join(skipped) or 'none'}")
+	return ran, failed
+
+
 def host_suite(bench: Bench) -> tuple[str, bool]:
 	"""Helpdesk's own server tests on a fresh site without peer_support, then on one with it."""
 	results = RESULTS / slug(bench.label)
@@ -495,8 +522,7 @@ def host_suite(bench: Bench) -> tuple[str, bool]:
 			log(f"helpdesk-suite[{bench.label}]: {label} {APP}, site {site}")
 			bench.new_site(site, logfile, apps)
 			bench.frappe(site, ["set-config", "--parse", "allow_tests", "True"], logfile)
-			_, output = bench.frappe(site, ["run-tests", "--app", "helpdesk"], logfile)
-			counts[label] = unittest_counts(output) if "Testing is disabled" not in output else (0, -1)
+			counts[label] = helpdesk_tests(bench, site, logfile)
 		except Exception as error:
 			counts[label] = (0, -1)
 			log(f"helpdesk-suite[{bench.label}]: {label}: {error}")

@@ -177,4 +177,3 @@ def test_desk_and_rest_reach_the_same_document_methods_and_rules(admin, records)
 	assert endorsed.status_code == 200, endorsed.text
 	assert stored(admin, "Peer Answer", answer).get("endorsed_by") == records["agent"]
 	assert run_doc_method(clients["agent"], answer, "unendorse").status_code == 200
-	assert run_doc_method(clients["agent"], answer, "score").status_code in (403, 404, 417)  # not a method
