@@ -22,7 +22,7 @@ CHANGES = {
 	"Peer Profile": {"reputation": 1000},
 	"Peer Routing": {"channel": "Daily Digest"},
 	"Peer Deflection": {"query": "forged"},
-	"Peer Demo Record": {"ref_name": "a real ticket"},  # `demo remove` deletes what these name
+	"Peer Demo Record": {"key": "forged"},  # `demo remove` deletes what these records name
 }
 
 
