@@ -219,7 +219,8 @@ def similar(subject: str | None = None) -> dict:
 		dict(
 			frappe.get_all(
 				"Peer Answer",
-				filters={"name": ["in", [r.peer_accepted_answer for r in ranked]]},
+				# a hidden answer (say, it held a password) is never quoted, even while still accepted
+				filters={"name": ["in", [r.peer_accepted_answer for r in ranked]], "hidden": 0},
 				fields=["name", "body"],
 				as_list=True,
 			)

@@ -29,7 +29,9 @@ def categories() -> list[dict]:
 @frappe.whitelist(methods=["POST"])
 def promote(answer: str | None = None, category: str | None = None, title: str | None = None) -> dict:
 	"""Make a draft article from an accepted or endorsed answer; returns the article's name and route."""
-	ctx = access.answer_view(answer).require_agent()
+	ctx = access.answer_view(
+		answer, for_update=True
+	).require_agent()  # two agents promoting at once: one draft
 	if not frappe.has_permission("HD Article", "create"):
 		frappe.throw(
 			_("Only the service desk's agents write knowledge-base articles."), frappe.PermissionError

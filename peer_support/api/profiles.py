@@ -160,7 +160,8 @@ def update(involvement: str | None = None, topics: list[str] | str | None = None
 	if unknown:
 		frappe.throw(_("Unknown topic: {0}").format(", ".join(unknown)), frappe.DoesNotExistError)
 	ensure_profile(me)
-	profile = frappe.get_doc("Peer Profile", me)
+	# Locked: a concurrent vote's upsert of the totals (and a badge it awards) is not overwritten by this save.
+	profile = frappe.get_doc("Peer Profile", me, for_update=True)
 	if involvement is not None:
 		profile.involvement = involvement
 	if topics is not None:

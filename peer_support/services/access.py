@@ -230,15 +230,15 @@ def article_has_permission(doc, ptype: str | None = None, user: str | None = Non
 	Helpdesk v1.5 grants every role ("All") read on HD Article, drafts included, and the drafts this app
 	makes from peer answers quote a community question: they stay with the service desk until published."""
 	user = user or frappe.session.user
-	if not restricted(user) or doc.get("status") == host.ARTICLE_PUBLISHED:
-		return None
+	if doc.get("status") == host.ARTICLE_PUBLISHED or host.is_agent(user):
+		return None  # drafts: the service desk's, whatever "private tickets stay private" says
 	return False
 
 
 def article_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
 	"""permission_query_conditions hook for HD Article: a portal user lists published articles only."""
 	user = user or frappe.session.user
-	if not restricted(user):
+	if host.is_agent(user):
 		return ""
 	return f"(`tabHD Article`.`status` = {frappe.db.escape(host.ARTICLE_PUBLISHED)})"
 
@@ -257,4 +257,5 @@ def get_one(name: str | int | None = None, is_customer_portal: bool | int | str 
 		"HD Ticket", "read", doc=str(name)
 	):
 		host.not_found(name)
-	return host.ticket_page(name, is_customer_portal)
+	# As Helpdesk's own signature (a bool) would read "true" / "1" from a query string.
+	return host.ticket_page(name, frappe.utils.sbool(is_customer_portal))

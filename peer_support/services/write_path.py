@@ -73,6 +73,10 @@ def refuse(doctype: str) -> None:
 class AppWritten(Document):
 	"""Base of this app's community doctypes: written only inside `peer_writes()`."""
 
+	def before_validate(self):  # runs even where `flags.ignore_validate` skips validate()
+		if not inside():
+			refuse(self.doctype)
+
 	def validate(self):  # insert and save, from any path
 		if not inside():
 			refuse(self.doctype)
