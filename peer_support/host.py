@@ -152,25 +152,20 @@ def _members():
 
 def customers_of(user: str) -> frozenset[str]:
 	"""HD Customers whose contact the user is (by the contact's user, or its e-mail address)."""
-	query, customer, Contact = _members()
-	rows = (
-		query.select(customer)
-		.where((Contact.user == user) | (Contact.email_id == user))
-		.distinct()
-		.run(pluck=True)
-	)
-	return frozenset(rows)
+	return _customers_of(user)
 
 
 def managed_customers(user: str) -> frozenset[str]:
 	"""HD Customers the user is a manager of (Helpdesk v1.2x's HD Customer Member.is_manager; none on v1.5)."""
-	if not has_customer_members():
-		return frozenset()
+	return _customers_of(user, managers_only=True) if has_customer_members() else frozenset()
+
+
+def _customers_of(user: str, managers_only: bool = False) -> frozenset[str]:
 	query, customer, Contact = _members()
-	Member = DocType("HD Customer Member")
+	if managers_only:
+		query = query.where(DocType("HD Customer Member").is_manager == 1)
 	rows = (
 		query.select(customer)
-		.where(Member.is_manager == 1)
 		.where((Contact.user == user) | (Contact.email_id == user))
 		.distinct()
 		.run(pluck=True)
