@@ -44,9 +44,21 @@ doc_events = {
 		"on_update": [
 			"peer_support.services.notify.on_ticket_update",
 			"peer_support.services.routing.on_ticket_update",
+			"peer_support.services.search_index.on_ticket_update",
 		],
+		"on_trash": "peer_support.services.search_index.on_ticket_trash",
+	},
+	# The suggestion index follows the knowledge base: published, changed, unpublished, deleted.
+	"HD Article": {
+		"on_update": "peer_support.services.search_index.on_article_update",
+		"on_trash": "peer_support.services.search_index.on_article_trash",
 	},
 }
+
+# Requests
+# --------
+# A worker's first request starts loading the sentence model in a thread (services.search_index.warm).
+before_request = ["peer_support.services.search_index.warm"]
 
 # Permissions
 # -----------

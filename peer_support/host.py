@@ -354,32 +354,12 @@ def article_draft(title: str, content: str, category: str | None, author: str) -
 
 # Full-text search of subjects
 # ----------------------------
-
-
-def subject_fulltext_indexes() -> list[str]:
-	"""Names of FULLTEXT indexes on HD Ticket's subject alone (Helpdesk v1.2x makes `ft_subject`)."""
-	rows = (
-		frappe.db.sql("SHOW INDEX FROM `tabHD Ticket` WHERE Index_type = 'FULLTEXT'", as_dict=True)
-		if frappe.db.db_type == "mariadb"
-		else []
-	)
-	columns: dict[str, set] = {}
-	for row in rows:
-		columns.setdefault(row.Key_name, set()).add(row.Column_name)
-	return sorted(name for name, cols in columns.items() if cols == {"subject"})
-
-
-def ensure_subject_fulltext() -> None:
-	"""`MATCH (subject) AGAINST (...)` needs a FULLTEXT index on the subject: Helpdesk's own where it has
-	one, else this app's (made once; the first FULLTEXT index on a table makes InnoDB rebuild it)."""
-	if frappe.db.db_type != "mariadb" or subject_fulltext_indexes():
-		return
-	frappe.db.commit()  # DDL commits implicitly
-	frappe.db.sql_ddl(f"ALTER TABLE `tab{TICKET}` ADD FULLTEXT INDEX `{OWN_SUBJECT_FULLTEXT}` (`subject`)")
+# Versions before the suggestion index made a FULLTEXT index of their own on HD Ticket's subject where
+# Helpdesk had none (v1.5); Helpdesk v1.2x has its own `ft_subject`, which is never touched.
 
 
 def drop_own_subject_fulltext() -> None:
-	"""Uninstall: this app's index goes, Helpdesk's own stays."""
+	"""Migrate and uninstall: this app's old index goes, Helpdesk's own stays."""
 	if frappe.db.db_type == "mariadb" and frappe.db.has_index(f"tab{TICKET}", OWN_SUBJECT_FULLTEXT):
 		frappe.db.sql_ddl(f"ALTER TABLE `tab{TICKET}` DROP INDEX `{OWN_SUBJECT_FULLTEXT}`")
 

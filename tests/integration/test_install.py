@@ -59,11 +59,15 @@ def index_columns(doctype: str, name: str) -> list[tuple[str, str]]:
 
 def test_indexes_exist_after_install():
 	from peer_support import host
+	from peer_support.services import search_index
 	from peer_support.setup.install import INDEXES, index_name
 
-	# Helpdesk's own FULLTEXT index on the subject where it has one (v1.2x), else this app's (v1.5): one of them.
-	fulltext = host.subject_fulltext_indexes()
-	assert len(fulltext) == 1 and index_columns("HD Ticket", fulltext[0]) == [("subject", "FULLTEXT")]
+	# the suggestion index's lexical side; this app no longer indexes HD Ticket's subject itself
+	assert index_columns(search_index.ENTRY, search_index.FULLTEXT) == [
+		("title", "FULLTEXT"),
+		("content", "FULLTEXT"),
+	]
+	assert not frappe.db.has_index("tabHD Ticket", host.OWN_SUBJECT_FULLTEXT)
 	assert ("peer_visibility", "creation") in INDEXES["HD Ticket"]
 	for doctype, indexes in INDEXES.items():
 		for fields in indexes:
@@ -72,16 +76,24 @@ def test_indexes_exist_after_install():
 			)
 
 
-def test_similar_questions_read_the_fulltext_index(people):
-	from peer_support import host
-	from peer_support.api.community import solved_matching_query
-	from peer_support.services.access import viewer
+def test_suggestions_read_the_fulltext_index():
+	from peer_support.services import search_index
 
-	frappe.set_user(people.mia)
-	query = solved_matching_query(["outlook", "password"], viewer())
-	frappe.set_user("Administrator")
-	plan = frappe.db.sql("EXPLAIN " + query.get_sql(), as_dict=True)
-	assert [(row.type, row.key) for row in plan] == [("fulltext", host.subject_fulltext_indexes()[0])]
+	sql = []
+	original = frappe.db.sql
+
+	def capture(query, values=None, *args, **kwargs):
+		sql.append((query, values))
+		return original(query, values, *args, **kwargs)
+
+	frappe.db.sql = capture
+	try:
+		search_index.lexical("outlook password", "community = 1", {})
+	finally:
+		frappe.db.sql = original
+	query, values = sql[-1]
+	plan = frappe.db.sql("EXPLAIN " + query, values, as_dict=True)
+	assert [(row.type, row.key) for row in plan] == [("fulltext", search_index.FULLTEXT)]
 
 
 def test_default_settings():

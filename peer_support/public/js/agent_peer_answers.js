@@ -1,6 +1,7 @@
 // peer_support:agent-peer-answers
 // HD Form Script for Helpdesk's agent ticket view, installed by peer_support (setup/install.py).
-// Adds a "Peer answers" action that lists colleagues' answers with endorse / hide / show actions.
+// Adds a "Peer answers" action that lists colleagues' answers with endorse / hide / show actions, and
+// a "Similar solved" action: solved tickets and articles like this one (peer_support.api.knowledge.similar).
 // Plain DOM and fetch: Helpdesk v1.5 passes only `doc` to form scripts; later versions pass more.
 function setupForm({ doc }) {
 	const api = "/api/method/peer_support.api.";
@@ -95,7 +96,7 @@ function setupForm({ doc }) {
 		return card;
 	}
 
-	function open() {
+	function dialog(label) {
 		const backdrop = el(
 			"div",
 			"position:fixed;inset:0;background:rgba(17,24,39,.4);z-index:1000;display:flex;justify-content:center;align-items:flex-start;padding:48px 12px"
@@ -106,7 +107,7 @@ function setupForm({ doc }) {
 			"background:#fff;border-radius:12px;max-width:720px;width:100%;max-height:80vh;overflow:auto;padding:20px;box-shadow:0 10px 30px rgba(0,0,0,.2);font-family:inherit"
 		);
 		panel.setAttribute("role", "dialog");
-		panel.setAttribute("aria-label", "Peer answers");
+		panel.setAttribute("aria-label", label);
 		const close = () => backdrop.remove();
 		backdrop.addEventListener("click", (e) => e.target === backdrop && close());
 		document.addEventListener("keydown", function onKey(e) {
@@ -117,13 +118,51 @@ function setupForm({ doc }) {
 		});
 		backdrop.append(panel);
 		document.body.append(backdrop);
+		return { panel, close };
+	}
 
+	function heading(panel, text, close) {
+		const title = el("div", "display:flex;justify-content:space-between;align-items:center;margin-bottom:12px");
+		title.append(el("h2", "font-size:16px;font-weight:600", text), button("Close", close));
+		panel.append(title);
+	}
+
+	function openSimilar() {
+		const { panel, close } = dialog("Similar solved tickets");
+		heading(panel, `Similar to #${doc.name}`, close);
+		const list = el("div", "", "Looking for similar solved tickets…");
+		panel.append(list);
+		call("knowledge.similar", { ticket: doc.name }).then(
+			(found) => {
+				list.replaceChildren();
+				if (!found.tickets.length && !found.articles.length)
+					list.append(el("p", "font-size:14px", "No similar solved ticket or article yet."));
+				const item = (title, route, meta, text) => {
+					const card = el("article", "border:1px solid #e5e7eb;border-radius:8px;padding:12px;margin-bottom:10px");
+					card.setAttribute("data-similar", route);
+					const link = el("a", "font-weight:600;font-size:14px;color:#111827", title);
+					link.href = route;
+					link.target = "_blank";
+					card.append(link, el("div", "font-size:12px;color:#6b7280;margin:4px 0", meta));
+					if (text) card.append(el("p", "font-size:13px;color:#374151", text));
+					list.append(card);
+				};
+				found.tickets.forEach((t) =>
+					item(`#${t.name} ${t.subject}`, t.route, [t.status, t.topic].filter(Boolean).join(" · "), t.answer)
+				);
+				found.articles.forEach((a) => item(a.title, a.route, "Knowledge base", a.excerpt));
+			},
+			(error) => list.replaceChildren(el("p", "color:#b91c1c", error.message))
+		);
+	}
+
+	function open() {
+		const { panel, close } = dialog("Peer answers");
 		const showError = (error) => window.alert(error.message);
 		const refresh = () =>
 			call("tickets.get", { ticket: doc.name }).then((ticket) => {
 				panel.replaceChildren();
-				const title = el("div", "display:flex;justify-content:space-between;align-items:center;margin-bottom:12px");
-				title.append(el("h2", "font-size:16px;font-weight:600", `Peer answers on #${ticket.name}`), button("Close", close));
+				heading(panel, `Peer answers on #${ticket.name}`, close);
 				const meta = el(
 					"p",
 					"font-size:13px;color:#6b7280;margin-bottom:12px",
@@ -132,7 +171,7 @@ function setupForm({ doc }) {
 							? ": " + ticket.affected_users.map((u) => u.full_name || u.user).join(", ")
 							: "")
 				);
-				panel.append(title, meta);
+				panel.append(meta);
 				if (!ticket.answers.length) panel.append(el("p", "font-size:14px", "No peer answers yet."));
 				ticket.answers.forEach((answer) => panel.append(renderAnswer(answer, refresh, showError)));
 			}, showError);
@@ -140,6 +179,9 @@ function setupForm({ doc }) {
 	}
 
 	return {
-		actions: [{ label: "Peer answers", icon: "users", onClick: open }],
+		actions: [
+			{ label: "Peer answers", icon: "users", onClick: open },
+			{ label: "Similar solved", icon: "search", onClick: openSimilar },
+		],
 	};
 }

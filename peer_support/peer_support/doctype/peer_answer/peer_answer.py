@@ -29,7 +29,7 @@ from peer_support.core.answers import (
 )
 from peer_support.core.reputation import VoteRefusal, vote_refusal
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services import access, notify, reputation
+from peer_support.services import access, notify, reputation, search_index
 from peer_support.services.rows import get_field, get_row, insert_row, param, statement
 from peer_support.services.write_path import AppWritten, peer_writes
 
@@ -385,6 +385,8 @@ class PeerAnswer(AppWritten):
 		with peer_writes():
 			frappe.db.set_value("Peer Answer", self.name, values)
 		self.update(values)
+		if {"endorsed_by", "hidden"} & set(values):
+			search_index.queue("HD Ticket", self.ticket)  # endorsed and hidden answers change the index
 
 	def hide_for(self, reason: str, by: str | None, activity: str) -> None:
 		if self.hidden:

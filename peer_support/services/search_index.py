@@ -1,0 +1,619 @@
+"""The suggestion index: solved questions and published articles, their text and sentence vector.
+
+Where it is written: background jobs after commit (a ticket solved, reopened, shared or unshared; an
+answer accepted, withdrawn, endorsed or hidden; an article published, changed or unpublished),
+deletion at once, and `bench --site S peer-support-search-index rebuild`. The rows live in MariaDB
+(Peer Search Entry: a FULLTEXT index over title and text for the lexical side, a float16 vector for
+the semantic side), so every web worker serves the same index and a rebuild survives restarts.
+
+How it is read (`suggest`): the lexical candidates come from MariaDB's full-text search, the
+semantic ones from the vectors, which each worker keeps in memory and refreshes by the rows changed
+since its last read (a version number in Redis tells it to look). Both sides are limited to what the
+caller may read before anything is ranked (the audience rule and sharing policy on the entry's
+columns); the fused list is then checked once more against the live tickets (`access`), so a row that
+changed since it was indexed is never shown.
+"""
+
+import base64
+import hashlib
+import threading
+import time
+
+import frappe
+import numpy as np
+from frappe.utils import strip_html
+
+from peer_support import embedding, host
+from peer_support.core.audience import ALL_PORTAL_USERS
+from peer_support.core.retrieval import Audience, audience_mask, fuse, top_by_similarity
+from peer_support.core.visibility import COMMUNITY
+from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
+
+ENTRY = "Peer Search Entry"
+FULLTEXT = "peer_support_search_ft"
+VERSION_KEY = "peer_support:search_index_version"
+KINDS = {"HD Ticket": "T", "HD Article": "A", "Evaluation": "E"}
+CONTENT_LIMIT = 6000
+CANDIDATES = 30
+# Fusion weights, chosen on the development half of the evaluation set (fixtures/retrieval_eval):
+# the semantic ranking counts more than MariaDB's lexical one (see README, "Suggestions").
+LEXICAL_WEIGHT = 0.5
+SEMANTIC_WEIGHT = 1.0
+# A semantic candidate less similar than this is no suggestion at all (unrelated text scores 0-0.2).
+SEMANTIC_FLOOR = 0.25
+# Fields of HD Ticket whose change re-indexes the ticket.
+TICKET_FIELDS = (
+	"subject",
+	"description",
+	"status",
+	"customer",
+	"raised_by",
+	"ticket_type",
+	"agent_group",
+	"priority",
+	"peer_visibility",
+	"peer_status",
+	"peer_accepted_answer",
+)
+ARTICLE_FIELDS = ("title", "content", "status")
+
+
+def entry_name(doctype: str, name) -> str:
+	return f"{KINDS[doctype]}-{name}"
+
+
+# What an entry says
+# ------------------
+
+
+def plain(html: str | None) -> str:
+	return " ".join(strip_html(html or "").split())
+
+
+def ticket_entry(name) -> dict | None:
+	"""The entry of a ticket, or None when it is not (or no longer) indexed: a ticket is indexed when
+	it is solved (Helpdesk's done statuses, or an accepted peer answer) or has an endorsed answer."""
+	ticket = frappe.db.get_value(
+		"HD Ticket", name, ["name", "description", "owner", *TICKET_FIELDS], as_dict=True
+	)
+	if not ticket:
+		return None
+	Answer = frappe.qb.DocType("Peer Answer")
+	answers = (
+		frappe.qb.from_(Answer)
+		.select(Answer.name, Answer.body, Answer.endorsed_by)
+		.where(Answer.ticket == ticket.name)
+		.where(Answer.hidden == 0)
+		.where((Answer.name == (ticket.peer_accepted_answer or "")) | Answer.endorsed_by.isnotnull())
+		.run(as_dict=True)
+	)
+	accepted = ticket.peer_status == "Accepted" and bool(ticket.peer_accepted_answer)
+	solved = accepted or host.is_done(ticket)
+	if not (solved or answers):
+		return None
+	body = " ".join(
+		plain(a.body) for a in sorted(answers, key=lambda a: a.name != ticket.peer_accepted_answer)
+	)
+	return {
+		"name": entry_name("HD Ticket", ticket.name),
+		"source_doctype": "HD Ticket",
+		"source_name": str(ticket.name),
+		"title": (ticket.subject or "")[:140],
+		"content": " ".join(filter(None, (ticket.subject, plain(ticket.description), body)))[:CONTENT_LIMIT],
+		"community": int(accepted and ticket.peer_visibility == COMMUNITY),
+		"solved": int(solved),
+		"customer": ticket.customer,
+		"requester": ticket.raised_by,
+		"ticket_type": ticket.ticket_type,
+		"agent_group": ticket.agent_group,
+		"priority": ticket.priority,
+		# the evaluation's best: the question with its answers (README, "Suggestions")
+		"embed": question_text(ticket.subject, f"{plain(ticket.description)} {body}"),
+	}
+
+
+def article_entry(name) -> dict | None:
+	article = frappe.db.get_value("HD Article", name, ["name", *ARTICLE_FIELDS], as_dict=True)
+	if not article or article.status != host.ARTICLE_PUBLISHED:
+		return None
+	text = plain(article.content)
+	return {
+		"name": entry_name("HD Article", article.name),
+		"source_doctype": "HD Article",
+		"source_name": article.name,
+		"title": (article.title or "")[:140],
+		"content": f"{article.title or ''} {text}"[:CONTENT_LIMIT],
+		"community": 1,
+		"solved": 1,
+		"embed": question_text(article.title, text),
+	}
+
+
+def question_text(title: str | None, text: str | None) -> str:
+	"""What is embedded: the title and the start of the text (the model reads MAX_TOKENS pieces)."""
+	return f"{(title or '').strip()}. {' '.join((text or '').split())}"[:1500]
+
+
+# Writes
+# ------
+
+COLUMNS = (
+	"name",
+	"source_doctype",
+	"source_name",
+	"title",
+	"content",
+	"active",
+	"community",
+	"solved",
+	"customer",
+	"requester",
+	"ticket_type",
+	"agent_group",
+	"priority",
+	"vector",
+	"text_hash",
+)
+
+
+def encode_vector(vector: np.ndarray) -> str:
+	return base64.b64encode(vector.astype("<f2").tobytes()).decode()
+
+
+def decode_vector(text: str | None) -> np.ndarray | None:
+	if not text:
+		return None
+	return np.frombuffer(base64.b64decode(text), "<f2").astype(np.float32)
+
+
+def text_hash(text: str) -> str:
+	return hashlib.sha1(text.encode()).hexdigest()
+
+
+def write(entries: list[dict], encoder: embedding.Encoder | None = None) -> int:
+	"""Upsert entries (one statement per batch) with their vectors; a text indexed before with the same
+	hash keeps its vector. Returns how many texts were embedded."""
+	if not entries:
+		return 0
+	known = dict(
+		frappe.get_all(
+			ENTRY,
+			filters={"name": ["in", [e["name"] for e in entries]]},
+			fields=["name", "text_hash"],
+			as_list=True,
+		)
+	)
+	vectors = dict(
+		frappe.get_all(
+			ENTRY,
+			filters={"name": ["in", [e["name"] for e in entries]], "vector": ["is", "set"]},
+			fields=["name", "vector"],
+			as_list=True,
+		)
+	)
+	todo, embedded = [], 0
+	for e in entries:
+		e["text_hash"] = text_hash(e["embed"])
+		e["vector"] = vectors.get(e["name"]) if known.get(e["name"]) == e["text_hash"] else None
+		if e["vector"] is None:
+			todo.append(e)
+	if todo:
+		encoder = encoder or model(wait=True)
+		if encoder is not None:
+			for e, vector in zip(todo, encoder.encode([e["embed"] for e in todo]), strict=True):
+				e["vector"] = encode_vector(vector)
+			embedded = len(todo)
+	now = frappe.utils.now()
+	rows = [
+		[e.get(c) if c != "active" else 1 for c in COLUMNS] + [now, now, "Administrator", "Administrator"]
+		for e in entries
+	]
+	columns = [*COLUMNS, "creation", "modified", "owner", "modified_by"]
+	placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+	updates = ", ".join(f"`{c}` = VALUES(`{c}`)" for c in columns if c not in ("name", "creation", "owner"))
+	frappe.db.sql(
+		f"INSERT INTO `tab{ENTRY}` ({', '.join(f'`{c}`' for c in columns)}) VALUES {placeholders} "
+		f"ON DUPLICATE KEY UPDATE {updates}",
+		[value for row in rows for value in row],
+	)
+	changed()
+	return embedded
+
+
+def deactivate(names: list[str]) -> None:
+	"""Take entries out of the index (kept as inactive rows, so workers see them go)."""
+	if names and frappe.db.exists(ENTRY, {"name": ["in", names], "active": 1}):
+		frappe.db.sql(
+			f"UPDATE `tab{ENTRY}` SET active = 0, vector = NULL, text_hash = NULL, modified = %s "
+			"WHERE name IN %s AND active = 1",
+			(frappe.utils.now(), tuple(names)),
+		)
+		changed()
+
+
+def changed() -> None:
+	"""Tell every worker, after the commit, that rows changed."""
+	if frappe.flags.in_test or frappe.db.transaction_writes == 0:
+		frappe.cache.set_value(VERSION_KEY, time.time())
+	else:
+		frappe.db.after_commit.add(lambda: frappe.cache.set_value(VERSION_KEY, time.time()))
+
+
+def index(doctype: str, name) -> None:
+	"""The job: (re)index one ticket or article, or take it out."""
+	entry = ticket_entry(name) if doctype == "HD Ticket" else article_entry(name)
+	if entry:
+		write([entry])
+	else:
+		deactivate([entry_name(doctype, name)])
+
+
+def queue(doctype: str, name) -> None:
+	"""Index a ticket or article in a job after the commit (one queued job per record)."""
+	frappe.enqueue(
+		"peer_support.services.search_index.index",
+		doctype=doctype,
+		name=str(name),
+		queue="short",
+		job_id=f"peer-support-index::{frappe.local.site}::{doctype}::{name}",
+		deduplicate=True,
+		enqueue_after_commit=True,
+		now=frappe.flags.in_test,
+	)
+
+
+# Doc events
+# ----------
+
+
+def on_ticket_update(doc, method=None) -> None:
+	"""A ticket that is, was or may become a suggestion is indexed again when a field it shows changed
+	(a new open ticket is not: it is nobody's answer yet)."""
+	before = doc.get_doc_before_save()
+	if before is not None and all(before.get(f) == doc.get(f) for f in TICKET_FIELDS):
+		return
+	if any(t is not None and (host.is_done(t) or t.get("peer_status") == "Accepted") for t in (doc, before)):
+		queue("HD Ticket", doc.name)
+	elif frappe.db.exists(ENTRY, entry_name("HD Ticket", doc.name)):
+		queue("HD Ticket", doc.name)
+
+
+def on_ticket_trash(doc, method=None) -> None:
+	deactivate([entry_name("HD Ticket", doc.name)])
+
+
+def on_article_update(doc, method=None) -> None:
+	before = doc.get_doc_before_save()
+	if before is None or any(before.get(f) != doc.get(f) for f in ARTICLE_FIELDS):
+		queue("HD Article", doc.name)
+
+
+def on_article_trash(doc, method=None) -> None:
+	deactivate([entry_name("HD Article", doc.name)])
+
+
+# Rebuild
+# -------
+
+
+def indexable_tickets() -> list[str]:
+	Ticket = frappe.qb.DocType("HD Ticket")
+	Answer = frappe.qb.DocType("Peer Answer")
+	endorsed = frappe.qb.from_(Answer).select(Answer.ticket).where(Answer.endorsed_by.isnotnull()).distinct()
+	return [
+		str(n)
+		for n in (
+			frappe.qb.from_(Ticket)
+			.select(Ticket.name)
+			.where(
+				Ticket.status.isin(list(host.done_statuses()))
+				| (Ticket.peer_status == "Accepted")
+				| Ticket.name.isin(endorsed)
+			)
+			.orderby(Ticket.name)
+			.run(pluck=True)
+		)
+	]
+
+
+def rebuild(batch: int = 64, progress=None) -> dict:
+	"""Index every solved ticket and published article again; entries of anything else go inactive.
+	`progress(done, total)` is called after each batch. Unchanged texts keep their vectors."""
+	encoder = model(wait=True)
+	sources = [("HD Ticket", n) for n in indexable_tickets()] + [
+		("HD Article", n)
+		for n in frappe.get_all("HD Article", {"status": host.ARTICLE_PUBLISHED}, pluck="name")
+	]
+	kept, embedded = set(), 0
+	started = time.monotonic()
+	for start in range(0, len(sources), batch):
+		entries = []
+		for doctype, name in sources[start : start + batch]:
+			entry = ticket_entry(name) if doctype == "HD Ticket" else article_entry(name)
+			if entry:
+				entries.append(entry)
+				kept.add(entry["name"])
+		embedded += write(entries, encoder)
+		frappe.db.commit()  # (a long command: each batch is kept)
+		if progress:
+			progress(min(start + batch, len(sources)), len(sources))
+	stale = [
+		n
+		for n in frappe.get_all(
+			ENTRY, filters={"active": 1, "source_doctype": ["!=", "Evaluation"]}, pluck="name"
+		)
+		if n not in kept
+	]
+	for start in range(0, len(stale), 1000):
+		deactivate(stale[start : start + 1000])
+	frappe.db.commit()
+	return {
+		"indexed": len(kept),
+		"embedded": embedded,
+		"removed": len(stale),
+		"semantic": encoder is not None,
+		"seconds": round(time.monotonic() - started, 1),
+	}
+
+
+def queue_rebuild() -> None:
+	"""Index what the site already has (after install, or when the index is empty after migrate)."""
+	frappe.enqueue(
+		"peer_support.services.search_index.rebuild",
+		queue="long",
+		timeout=4 * 3600,
+		job_id=f"peer-support-search-rebuild::{frappe.local.site}",
+		deduplicate=True,
+		enqueue_after_commit=True,
+	)
+
+
+def ensure_fulltext() -> None:
+	"""The FULLTEXT index of the lexical side (made at install and migrate; dropped with the table)."""
+	if frappe.db.db_type == "mariadb" and not frappe.db.has_index(f"tab{ENTRY}", FULLTEXT):
+		frappe.db.sql_ddl(f"ALTER TABLE `tab{ENTRY}` ADD FULLTEXT INDEX `{FULLTEXT}` (`title`, `content`)")
+
+
+# The model, warm in every process
+# --------------------------------
+
+_encoder: embedding.Encoder | None = None
+_loading = threading.Event()
+_loaded = threading.Event()
+_missing = False
+
+
+def _load() -> None:
+	global _encoder, _missing
+	try:
+		_encoder = embedding.shared().load()
+	except embedding.ModelMissing:
+		_missing = True
+	finally:
+		_loaded.set()
+
+
+def warm() -> None:
+	"""before_request: the first request of a worker starts loading the model in a thread of its own
+	and goes on; until it is loaded (about a second) suggestions are lexical only."""
+	if not _loading.is_set():
+		_loading.set()
+		threading.Thread(target=_load, name="peer-support-model", daemon=True).start()
+
+
+def model(wait: bool = False) -> embedding.Encoder | None:
+	"""The loaded encoder, or None while it loads (or when the model package is not installed)."""
+	if _loaded.is_set():
+		return _encoder
+	if not wait:
+		warm()
+		return None
+	warm()
+	_loaded.wait()
+	return _encoder
+
+
+def model_missing() -> bool:
+	model(wait=True)
+	return _missing
+
+
+# The vectors, in every worker
+# ----------------------------
+
+CODED = ("customer", "requester", "ticket_type", "agent_group", "priority")
+
+
+class Vectors:
+	"""One site's active entries in memory: their names, unit vectors and coded columns."""
+
+	def __init__(self):
+		self.names: list[str] = []
+		self.row: dict[str, int] = {}
+		self.matrix = np.zeros((0, embedding.DIMENSIONS), np.float32)
+		self.columns = {c: np.zeros(0, np.int32) for c in (*CODED, "kind")}
+		self.flags = {c: np.zeros(0, bool) for c in ("active", "community", "solved")}
+		self.codes: dict[str, dict[str, int]] = {c: {} for c in (*CODED, "kind")}
+		self.version = None
+		self.until = "1900-01-01 00:00:00"
+		self.lock = threading.Lock()
+
+	def code(self, column: str, value) -> int:
+		if value in (None, ""):
+			return -1
+		codes = self.codes[column]
+		return codes.setdefault(value, len(codes))
+
+	def refresh(self) -> "Vectors":
+		version = frappe.cache.get_value(VERSION_KEY)
+		if version is not None and version == self.version:
+			return self
+		with self.lock:
+			rows = frappe.db.sql(
+				f"SELECT name, source_doctype, active, community, solved, {', '.join(CODED)}, vector, modified "
+				f"FROM `tab{ENTRY}` WHERE modified >= %s ORDER BY modified",
+				self.until,
+				as_dict=True,
+			)
+			self.apply(rows)
+			self.version = version
+		return self
+
+	def apply(self, rows: list) -> None:
+		new = [r for r in rows if r.name not in self.row]
+		if new:
+			start = len(self.names)
+			for i, r in enumerate(new):
+				self.row[r.name] = start + i
+				self.names.append(r.name)
+			grow = len(new)
+			self.matrix = np.vstack([self.matrix, np.zeros((grow, embedding.DIMENSIONS), np.float32)])
+			for c in self.columns:
+				self.columns[c] = np.concatenate([self.columns[c], np.full(grow, -1, np.int32)])
+			for c in self.flags:
+				self.flags[c] = np.concatenate([self.flags[c], np.zeros(grow, bool)])
+		for r in rows:
+			i = self.row[r.name]
+			vector = decode_vector(r.vector)
+			active = bool(r.active) and vector is not None
+			self.flags["active"][i] = active
+			self.flags["community"][i] = bool(r.community)
+			self.flags["solved"][i] = bool(r.solved)
+			self.columns["kind"][i] = self.code("kind", r.source_doctype)
+			for c in CODED:
+				self.columns[c][i] = self.code(c, r.get(c))
+			self.matrix[i] = vector if active else 0
+			self.until = max(self.until, str(r.modified))
+
+	def audience(self, me, everyone: bool, policy=None) -> Audience:
+		def known(column, values):
+			return frozenset(self.codes[column][v] for v in values if v in self.codes[column])
+
+		return Audience(
+			everyone=everyone,
+			customers=known("customer", me.customers),
+			user=self.codes["requester"].get(me.user, -2),
+			excluded_types=known("ticket_type", policy.excluded_ticket_types) if policy else frozenset(),
+			excluded_teams=known("agent_group", policy.excluded_teams) if policy else frozenset(),
+			excluded_priorities=known("priority", policy.excluded_priorities) if policy else frozenset(),
+		)
+
+
+_vectors: dict[str, Vectors] = {}
+
+
+def vectors() -> Vectors:
+	site = frappe.local.site
+	if site not in _vectors:
+		_vectors[site] = Vectors()
+	return _vectors[site].refresh()
+
+
+# Suggestions
+# -----------
+
+
+def lexical(text: str, where: str, values: dict, limit: int = CANDIDATES) -> list[str]:
+	"""Entry names by MariaDB's full-text relevance over title and text (natural language mode)."""
+	if frappe.db.db_type != "mariadb" or not text.strip():
+		return []
+	return frappe.db.sql(
+		f"SELECT name FROM `tab{ENTRY}` WHERE MATCH (title, content) AGAINST (%(text)s IN NATURAL LANGUAGE MODE) "
+		f"AND active = 1 AND {where} "
+		f"ORDER BY MATCH (title, content) AGAINST (%(text)s IN NATURAL LANGUAGE MODE) DESC LIMIT {int(limit)}",
+		{"text": text[:500], **values},
+		pluck=True,
+	)
+
+
+def semantic(text: str, mask_of, limit: int = CANDIDATES) -> list[str]:
+	# A web request does not wait for the model (lexical only for the second it loads); jobs,
+	# commands and tests do.
+	encoder = model(wait=not getattr(frappe.local, "request", None))
+	if encoder is None or not text.strip():
+		return []
+	index = vectors()
+	query = encoder.encode([text], max_tokens=embedding.QUERY_TOKENS)[0]
+	mask = mask_of(index) & index.flags["active"]
+	return [index.names[i] for i, _ in top_by_similarity(index.matrix, query, limit, mask, SEMANTIC_FLOOR)]
+
+
+def ranked(text: str, where: str, values: dict, mask_of) -> list[str]:
+	"""Lexical and semantic candidates (each limited to what the caller may read), fused."""
+	return fuse(
+		[
+			(lexical(text, where, values), LEXICAL_WEIGHT),
+			(semantic(text, mask_of), SEMANTIC_WEIGHT),
+		]
+	)
+
+
+def for_asker(text: str, me) -> list[str]:
+	"""Solved community questions and published articles the asker may read, best first (entry names).
+	The SQL condition and the vector mask are the same rule: `access`'s feed audience on the entry's
+	copied columns, and the sharing policy."""
+	settings = get_settings()
+	policy = settings.sharing_policy()
+	everyone = me.is_agent or settings.audience == ALL_PORTAL_USERS
+	where, values = ["community = 1", "source_doctype IN ('HD Ticket', 'HD Article')"], {}
+	if not everyone:
+		values["me"] = me.user
+		mine = "requester = %(me)s"
+		if me.customers:
+			values["customers"] = tuple(me.customers)
+			mine += " OR customer IN %(customers)s"
+		where.append(f"(source_doctype = 'HD Article' OR {mine})")
+	for column, excluded in (
+		("ticket_type", policy.excluded_ticket_types),
+		("agent_group", policy.excluded_teams),
+		("priority", policy.excluded_priorities),
+	):
+		if excluded:
+			values[column] = tuple(excluded)
+			where.append(
+				f"(source_doctype = 'HD Article' OR {column} IS NULL OR {column} NOT IN %({column})s)"
+			)
+
+	def mask_of(index: Vectors):
+		articles = index.columns["kind"] == index.codes["kind"].get("HD Article", -9)
+		tickets = index.columns["kind"] == index.codes["kind"].get("HD Ticket", -9)
+		allowed = audience_mask(
+			index.columns, index.audience(me, everyone, policy), tickets & index.flags["community"]
+		)
+		return allowed | articles
+
+	return ranked(text, " AND ".join(where), values, mask_of)
+
+
+def for_agent(text: str, exclude: str | None = None) -> list[str]:
+	"""Solved tickets (any visibility) and published articles, best first, for an agent's ticket view;
+	the caller checks each ticket against Helpdesk's own permission before showing it."""
+	where = "solved = 1 AND source_doctype IN ('HD Ticket', 'HD Article') AND name != %(exclude)s"
+	excluded = entry_name("HD Ticket", exclude) if exclude else ""
+
+	def mask_of(index: Vectors):
+		kinds = [index.codes["kind"].get(k, -9) for k in ("HD Ticket", "HD Article")]
+		mask = np.isin(index.columns["kind"], kinds) & index.flags["solved"]
+		if excluded in index.row:
+			mask[index.row[excluded]] = False
+		return mask
+
+	return ranked(text, where, {"exclude": excluded}, mask_of)
+
+
+def for_evaluation(text: str) -> list[str]:
+	"""The same ranking over the evaluation command's own rows."""
+	kind = None
+
+	def mask_of(index: Vectors):
+		nonlocal kind
+		kind = index.codes["kind"].get("Evaluation", -9)
+		return index.columns["kind"] == kind
+
+	return ranked(text, "source_doctype = 'Evaluation'", {}, mask_of)
+
+
+def source(name: str) -> tuple[str, str]:
+	"""(doctype, name) of an entry name."""
+	kind, _, rest = name.partition("-")
+	return {v: k for k, v in KINDS.items()}[kind], rest
