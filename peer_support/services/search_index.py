@@ -170,39 +170,36 @@ def text_hash(text: str) -> str:
 	return hashlib.sha1(text.encode()).hexdigest()
 
 
-def write(entries: list[dict], encoder: embedding.Encoder | None = None) -> int:
-	"""Upsert entries (one statement per batch) with their vectors; a text indexed before with the same
-	hash keeps its vector. Returns how many texts were embedded."""
+def write(entries: list[dict], encoder: embedding.Encoder | None = None, seen: dict | None = None) -> int:
+	"""Upsert entries (one statement per batch) with their vectors. A text indexed before with the same
+	hash keeps its vector, and so does a text in `seen` (hash -> vector, filled as it goes: a rebuild
+	embeds each distinct text once). Returns how many texts were embedded."""
 	if not entries:
 		return 0
-	known = dict(
-		frappe.get_all(
+	stored = {
+		row.name: row
+		for row in frappe.get_all(
 			ENTRY,
 			filters={"name": ["in", [e["name"] for e in entries]]},
-			fields=["name", "text_hash"],
-			as_list=True,
+			fields=["name", "text_hash", "vector"],
 		)
-	)
-	vectors = dict(
-		frappe.get_all(
-			ENTRY,
-			filters={"name": ["in", [e["name"] for e in entries]], "vector": ["is", "set"]},
-			fields=["name", "vector"],
-			as_list=True,
-		)
-	)
-	todo, embedded = [], 0
+	}
+	seen = {} if seen is None else seen
+	todo = []
 	for e in entries:
 		e["text_hash"] = text_hash(e["embed"])
-		e["vector"] = vectors.get(e["name"]) if known.get(e["name"]) == e["text_hash"] else None
+		before = stored.get(e["name"])
+		e["vector"] = before.vector if before and before.text_hash == e["text_hash"] else seen.get(e["text_hash"])
 		if e["vector"] is None:
 			todo.append(e)
-	if todo:
+	texts = list({e["text_hash"]: e["embed"] for e in todo}.items())
+	if texts:
 		encoder = encoder or model(wait=True)
 		if encoder is not None:
-			for e, vector in zip(todo, encoder.encode([e["embed"] for e in todo]), strict=True):
-				e["vector"] = encode_vector(vector)
-			embedded = len(todo)
+			for (digest, _), vector in zip(texts, encoder.encode([t for _, t in texts]), strict=True):
+				seen[digest] = encode_vector(vector)
+			for e in todo:
+				e["vector"] = seen[e["text_hash"]]
 	now = frappe.utils.now()
 	rows = [
 		[e.get(c) if c != "active" else 1 for c in COLUMNS] + [now, now, "Administrator", "Administrator"]
@@ -217,7 +214,7 @@ def write(entries: list[dict], encoder: embedding.Encoder | None = None) -> int:
 		[value for row in rows for value in row],
 	)
 	changed()
-	return embedded
+	return len(texts) if encoder is not None else 0
 
 
 def deactivate(names: list[str]) -> None:
@@ -324,7 +321,7 @@ def rebuild(batch: int = 64, progress=None) -> dict:
 		("HD Article", n)
 		for n in frappe.get_all("HD Article", {"status": host.ARTICLE_PUBLISHED}, pluck="name")
 	]
-	kept, embedded = set(), 0
+	kept, embedded, seen = set(), 0, {}
 	started = time.monotonic()
 	for start in range(0, len(sources), batch):
 		entries = []
@@ -333,7 +330,7 @@ def rebuild(batch: int = 64, progress=None) -> dict:
 			if entry:
 				entries.append(entry)
 				kept.add(entry["name"])
-		embedded += write(entries, encoder)
+		embedded += write(entries, encoder, seen)
 		frappe.db.commit()  # (a long command: each batch is kept)
 		if progress:
 			progress(min(start + batch, len(sources)), len(sources))
