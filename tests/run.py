@@ -9,8 +9,9 @@ integration  on every bench found (see below): copies this checkout into its app
              creates a throw-away site with helpdesk and peer_support, runs tests/integration
              inside it, and at the very end the lifecycle tests (uninstall / reinstall), then drops
              the site. A failing lifecycle test cannot break another tier: nothing runs after it.
-e2e          serves that site on a free loopback port and runs tests/e2e over HTTP and in Chromium
-             (after the in-site tests, before the lifecycle tests).
+e2e          serves that site on a free loopback port, with a background worker of the bench's
+             queues, and runs tests/e2e over HTTP and in Chromium (after the in-site tests, before
+             the lifecycle tests).
 --host-suite Helpdesk's own server tests (`bench run-tests --app helpdesk`) on two fresh sites per
              bench, one without and one with peer_support; prints both counts.
 
@@ -238,6 +239,26 @@ class Bench:
 			start_new_session=True,
 		)
 
+	def worker(self, log_file) -> subprocess.Popen:
+		"""A background worker of the bench's queues (short, default, long), as `bench start` runs one:
+		the app's jobs (notifications, the suggestion index) run as they do on a real site."""
+		args = [
+			str(self.python),
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"worker",
+			"--queue",
+			"short,default,long",
+		]
+		return subprocess.Popen(
+			self.command(args),
+			cwd=self.sites,
+			stdout=log_file,
+			stderr=subprocess.STDOUT,
+			start_new_session=True,
+		)
+
 	def new_site(self, site: str, logfile: Path, apps: tuple[str, ...] = ("helpdesk", APP)) -> None:
 		root_password = os.environ.get("PEER_SUPPORT_DB_ROOT_PASSWORD", "")
 		install = [arg for app in apps for arg in ("--install-app", app)]
@@ -449,6 +470,8 @@ def e2e_tier(bench: Bench, site: str, e2e: Tier, results: Path, runner, env: dic
 		os.chown(artifacts, bench.owner.pw_uid, bench.owner.pw_gid)
 	log(f"e2e[{bench.label}]: serving {site} on 127.0.0.1:{port}")
 	server = bench.serve(site, port, server_log)
+	worker_log = open(results / "worker.log", "w")
+	worker = bench.worker(worker_log)
 	try:
 		base = f"http://127.0.0.1:{port}"
 		if not wait_for(f"{base}/api/method/ping", 90):
@@ -470,9 +493,11 @@ def e2e_tier(bench: Bench, site: str, e2e: Tier, results: Path, runner, env: dic
 		e2e.add(output, code)
 		shutil.copytree(artifacts, results / "e2e-artifacts", dirs_exist_ok=True)
 	finally:
-		os.killpg(server.pid, 15)
-		server.wait(timeout=30)
+		for process in (server, worker):
+			os.killpg(process.pid, 15)
+			process.wait(timeout=30)
 		server_log.close()
+		worker_log.close()
 		shutil.rmtree(artifacts, ignore_errors=True)
 
 

@@ -87,7 +87,13 @@ def top_by_similarity(
 	rows = np.flatnonzero(mask) if mask is not None else np.arange(len(matrix))
 	if not len(rows) or k <= 0:
 		return []
-	similarity = matrix[rows] @ query if mask is not None else matrix @ query
+	# Few rows allowed: multiply those (a copy of them); many: multiply all in place and pick them.
+	if mask is None:
+		similarity = matrix @ query
+	elif len(rows) * 2 < len(matrix):
+		similarity = matrix[rows] @ query
+	else:
+		similarity = (matrix @ query)[rows]
 	k = min(k, len(rows))
 	best = np.argpartition(-similarity, k - 1)[:k]
 	best = best[np.argsort(-similarity[best], kind="stable")]

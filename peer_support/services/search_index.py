@@ -18,6 +18,7 @@ import base64
 import hashlib
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import frappe
 import numpy as np
@@ -25,7 +26,14 @@ from frappe.utils import strip_html
 
 from peer_support import embedding, host
 from peer_support.core.audience import ALL_PORTAL_USERS
-from peer_support.core.retrieval import Audience, audience_mask, fuse, top_by_similarity
+from peer_support.core.retrieval import (
+	STOP_WORDS,
+	WORD,
+	Audience,
+	audience_mask,
+	fuse,
+	top_by_similarity,
+)
 from peer_support.core.visibility import COMMUNITY
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 
@@ -35,6 +43,10 @@ VERSION_KEY = "peer_support:search_index_version"
 KINDS = {"HD Ticket": "T", "HD Article": "A", "Evaluation": "E"}
 CONTENT_LIMIT = 6000
 CANDIDATES = 30
+QUERY_WORDS = 8
+MATCH_BUDGET = 300
+CACHED_FROM = 100
+WORD_COUNT_TTL = 3600
 # Fusion weights, chosen on the development half of the evaluation set (fixtures/retrieval_eval):
 # the semantic ranking counts more than MariaDB's lexical one (see README, "Suggestions").
 LEXICAL_WEIGHT = 0.5
@@ -189,7 +201,9 @@ def write(entries: list[dict], encoder: embedding.Encoder | None = None, seen: d
 	for e in entries:
 		e["text_hash"] = text_hash(e["embed"])
 		before = stored.get(e["name"])
-		e["vector"] = before.vector if before and before.text_hash == e["text_hash"] else seen.get(e["text_hash"])
+		e["vector"] = (
+			before.vector if before and before.text_hash == e["text_hash"] else seen.get(e["text_hash"])
+		)
 		if e["vector"] is None:
 			todo.append(e)
 	texts = list({e["text_hash"]: e["embed"] for e in todo}.items())
@@ -375,6 +389,7 @@ def ensure_fulltext() -> None:
 # --------------------------------
 
 _encoder: embedding.Encoder | None = None
+_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peer-support-query")
 _loading = threading.Event()
 _loaded = threading.Event()
 _missing = False
@@ -421,6 +436,9 @@ def model_missing() -> bool:
 CODED = ("customer", "requester", "ticket_type", "agent_group", "priority")
 
 
+_UNREAD = object()  # a Vectors that has read nothing yet
+
+
 class Vectors:
 	"""One site's active entries in memory: their names, unit vectors and coded columns."""
 
@@ -431,7 +449,7 @@ class Vectors:
 		self.columns = {c: np.zeros(0, np.int32) for c in (*CODED, "kind")}
 		self.flags = {c: np.zeros(0, bool) for c in ("active", "community", "solved")}
 		self.codes: dict[str, dict[str, int]] = {c: {} for c in (*CODED, "kind")}
-		self.version = None
+		self.version: object = _UNREAD
 		self.until = "1900-01-01 00:00:00"
 		self.lock = threading.Lock()
 
@@ -442,8 +460,8 @@ class Vectors:
 		return codes.setdefault(value, len(codes))
 
 	def refresh(self) -> "Vectors":
-		version = frappe.cache.get_value(VERSION_KEY)
-		if version is not None and version == self.version:
+		version = frappe.cache.get_value(VERSION_KEY)  # None until the first write: nothing changed
+		if version == self.version:
 			return self
 		with self.lock:
 			rows = frappe.db.sql(
@@ -511,38 +529,95 @@ def vectors() -> Vectors:
 
 
 def lexical(text: str, where: str, values: dict, limit: int = CANDIDATES) -> list[str]:
-	"""Entry names by MariaDB's full-text relevance over title and text (natural language mode)."""
-	if frappe.db.db_type != "mariadb" or not text.strip():
+	"""Entry names by MariaDB's full-text relevance over title and text (natural language mode).
+
+	The cost of InnoDB's full-text search grows with the rows its words match, and a word in every
+	other question ("help", "tried") matches tens of thousands at 100k tickets. So the search takes
+	the typed words rarest first while together they match at most MATCH_BUDGET entries (the rarest
+	always); how many entries hold a word is counted by the same index, and counts of CACHED_FROM or
+	more are kept in Redis for WORD_COUNT_TTL seconds."""
+	if frappe.db.db_type != "mariadb":
 		return []
-	return frappe.db.sql(
+	words = search_words(fulltext_words(text))
+	if not words:
+		return []
+	return frappe.db.sql(lexical_sql(where, limit), {"text": " ".join(words), **values}, pluck=True)
+
+
+def lexical_sql(where: str, limit: int = CANDIDATES) -> str:
+	"""The full-text search; `where` is this module's own condition (values are placeholders)."""
+	return (
 		f"SELECT name FROM `tab{ENTRY}` WHERE MATCH (title, content) AGAINST (%(text)s IN NATURAL LANGUAGE MODE) "
 		f"AND active = 1 AND {where} "
-		f"ORDER BY MATCH (title, content) AGAINST (%(text)s IN NATURAL LANGUAGE MODE) DESC LIMIT {int(limit)}",
-		{"text": text[:500], **values},
-		pluck=True,
+		f"ORDER BY MATCH (title, content) AGAINST (%(text)s IN NATURAL LANGUAGE MODE) DESC LIMIT {int(limit)}"
 	)
 
 
-def semantic(text: str, mask_of, limit: int = CANDIDATES) -> list[str]:
+def fulltext_words(text: str) -> list[str]:
+	"""The words InnoDB's full-text index holds (3 or more letters, as written, lower case), not stop
+	words, at most QUERY_WORDS of them."""
+	words = (w.strip(".'-+#") for w in WORD.findall((text or "").lower()))
+	return list(dict.fromkeys(w for w in words if len(w) >= 3 and w not in STOP_WORDS))[:QUERY_WORDS]
+
+
+def search_words(words: list[str]) -> list[str]:
+	"""The words to search for: rarest first, while they match at most MATCH_BUDGET entries."""
+	counts = word_counts(words)
+	chosen, matched = [], 0
+	for word in sorted((w for w in words if counts[w]), key=counts.get):
+		if chosen and matched + counts[word] > MATCH_BUDGET:
+			break
+		chosen.append(word)
+		matched += counts[word]
+	return chosen
+
+
+def word_counts(words: list[str]) -> dict[str, int]:
+	"""How many entries hold each word, by the full-text index; common words' counts from Redis."""
+	counts = {w: frappe.cache.get_value(f"peer_support:search_word:{w}") for w in words}
+	missing = [w for w, count in counts.items() if count is None]
+	if missing:
+		# One statement, one placeholder per word; only the placeholders are repeated into the SQL.
+		count = (
+			f"(SELECT COUNT(*) FROM `tab{ENTRY}` "
+			"WHERE MATCH (title, content) AGAINST (%s IN NATURAL LANGUAGE MODE))"
+		)
+		found = frappe.db.sql("SELECT " + ", ".join([count] * len(missing)), missing)[0]
+		for word, number in zip(missing, found, strict=True):
+			counts[word] = int(number)
+			if number >= CACHED_FROM:
+				frappe.cache.set_value(
+					f"peer_support:search_word:{word}", int(number), expires_in_sec=WORD_COUNT_TTL
+				)
+	return counts
+
+
+def query_vector(text: str) -> "Future | None":
+	"""The query's sentence vector, computed in a thread while the caller runs its SQL (NumPy's
+	matrix products release the GIL, and so does the database driver while it waits)."""
 	# A web request does not wait for the model (lexical only for the second it loads); jobs,
 	# commands and tests do.
 	encoder = model(wait=not getattr(frappe.local, "request", None))
 	if encoder is None or not text.strip():
+		return None
+	return _pool.submit(lambda: encoder.encode([text], max_tokens=embedding.QUERY_TOKENS)[0])
+
+
+def semantic(text: str, mask_of, limit: int = CANDIDATES, vector=None) -> list[str]:
+	vector = vector if vector is not None else query_vector(text)
+	if vector is None:
 		return []
 	index = vectors()
-	query = encoder.encode([text], max_tokens=embedding.QUERY_TOKENS)[0]
+	query = vector.result()
 	mask = mask_of(index) & index.flags["active"]
 	return [index.names[i] for i, _ in top_by_similarity(index.matrix, query, limit, mask, SEMANTIC_FLOOR)]
 
 
 def ranked(text: str, where: str, values: dict, mask_of) -> list[str]:
 	"""Lexical and semantic candidates (each limited to what the caller may read), fused."""
-	return fuse(
-		[
-			(lexical(text, where, values), LEXICAL_WEIGHT),
-			(semantic(text, mask_of), SEMANTIC_WEIGHT),
-		]
-	)
+	vector = query_vector(text)  # embedding in a thread while the full-text search runs
+	found = lexical(text, where, values)
+	return fuse([(found, LEXICAL_WEIGHT), (semantic(text, mask_of, vector=vector), SEMANTIC_WEIGHT)])
 
 
 def for_asker(text: str, me) -> list[str]:

@@ -7,6 +7,7 @@ The tests log in as real users over `/api/method/login`; the users are made in t
 import json
 import os
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -131,6 +132,22 @@ def browser():
 		browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 		yield browser
 		browser.close()
+
+
+def wait_indexed(admin: "Client", doctype: str, name, active: bool = True, timeout: float = 60) -> None:
+	"""The suggestion index is written by a background job after the commit (the harness runs a worker
+	beside the web server): wait until the record's entry is there (or gone)."""
+	entry = {"HD Ticket": "T-", "HD Article": "A-"}[doctype] + str(name)
+	deadline = time.monotonic() + timeout
+	while time.monotonic() < deadline:
+		response = admin.get(f"/api/resource/Peer Search Entry/{entry}")
+		found = response.json().get("data") if response.status_code == 200 else None
+		if bool(found and found["active"] and found.get("vector")) == active:
+			return
+		time.sleep(0.25)
+	raise AssertionError(
+		f"{doctype} {name} was not {'in' if active else 'out of'} the index after {timeout} s"
+	)
 
 
 def logged_in_page(browser, client, width: int = 1280, height: int = 900):

@@ -5,7 +5,7 @@ import json
 import time
 
 import pytest
-from conftest import ARTIFACTS, create, logged_in_page
+from conftest import ARTIFACTS, create, logged_in_page, wait_indexed
 
 TICKETS = "/api/method/peer_support.api.tickets"
 ANSWERS = "/api/method/peer_support.api.answers"
@@ -37,6 +37,7 @@ def solved(admin, people) -> str:
 		f"{ANSWERS}.accept", data={"answer": answer.json()["message"]["name"], "feedback": options[0]["name"]}
 	)
 	assert accepted.status_code == 200, accepted.text
+	wait_indexed(admin, "HD Ticket", name)
 	return name
 
 

@@ -79,20 +79,8 @@ def test_indexes_exist_after_install():
 def test_suggestions_read_the_fulltext_index():
 	from peer_support.services import search_index
 
-	sql = []
-	original = frappe.db.sql
-
-	def capture(query, values=None, *args, **kwargs):
-		sql.append((query, values))
-		return original(query, values, *args, **kwargs)
-
-	frappe.db.sql = capture
-	try:
-		search_index.lexical("outlook password", "community = 1", {})
-	finally:
-		frappe.db.sql = original
-	query, values = sql[-1]
-	plan = frappe.db.sql("EXPLAIN " + query, values, as_dict=True)
+	sql = search_index.lexical_sql("community = 1")
+	plan = frappe.db.sql("EXPLAIN " + sql, {"text": "outlook password"}, as_dict=True)
 	assert [(row.type, row.key) for row in plan] == [("fulltext", search_index.FULLTEXT)]
 
 
