@@ -180,42 +180,34 @@ def similar(subject: str | None = None, description: str | None = None) -> dict:
 	"""While asking: solved community questions and published knowledge-base articles like the one
 	being typed, by the suggestion index (lexical and semantic, fused; services.search_index), each
 	solved question with its accepted answer's excerpt. Only what the caller may read."""
-	me = require_login()
+	if frappe.session.user == "Guest":
+		require_login()
 	text = " ".join(filter(None, ((subject or "").strip(), (description or "").strip())))
 	if not words_of(text) or not get_settings().enabled:
 		return {"tickets": [], "articles": []}
-	return suggestions(search_index.for_asker(text, me), me)
+	vector = search_index.query_vector(text)  # embedded in a thread while the SQL below runs
+	me = require_login()
+	return suggestions(search_index.for_asker(text, me, vector), me)
 
 
 def suggestions(entries: list[str], me, limit: int = SIMILAR) -> dict:
 	"""The ranked entries as the Ask page shows them, each checked again against the live records: the
 	ticket still a solved community question the caller may read (the feed's rule), the article still
-	published."""
+	published. One query for the tickets with their accepted answers, one for the articles."""
 	tickets = [name for doctype, name in map(search_index.source, entries) if doctype == "HD Ticket"]
 	articles = [name for doctype, name in map(search_index.source, entries) if doctype == "HD Article"]
-	Ticket = frappe.qb.DocType("HD Ticket")
+	Ticket, Answer = frappe.qb.DocType("HD Ticket"), frappe.qb.DocType("Peer Answer")
 	readable = (
 		{
 			str(row.name): row
-			for row in solved_tickets(Ticket, me)
+			for row in solved_tickets(Ticket, me, Answer.body.as_("accepted_body"))
+			# a hidden answer (say, it held a password) is never quoted, even while still accepted
+			.left_join(Answer)
+			.on((Answer.name == Ticket.peer_accepted_answer) & (Answer.hidden == 0))
 			.where(Ticket.name.isin(tickets[: 4 * limit]))
 			.run(as_dict=True)
 		}
 		if tickets
-		else {}
-	)
-	shown = [readable[name] for name in tickets if name in readable][:limit]
-	answers = (
-		dict(
-			frappe.get_all(
-				"Peer Answer",
-				# a hidden answer (say, it held a password) is never quoted, even while still accepted
-				filters={"name": ["in", [r.peer_accepted_answer for r in shown]], "hidden": 0},
-				fields=["name", "body"],
-				as_list=True,
-			)
-		)
-		if shown
 		else {}
 	)
 	published = (
@@ -236,10 +228,10 @@ def suggestions(entries: list[str], me, limit: int = SIMILAR) -> dict:
 				"name": r.name,
 				"subject": r.subject,
 				"topic": r.ticket_type,
-				"accepted_answer": excerpt(answers.get(r.peer_accepted_answer)),
+				"accepted_answer": excerpt(r.accepted_body),
 			}
-			for r in shown
-		],
+			for r in (readable[name] for name in tickets if name in readable)
+		][:limit],
 		"articles": [
 			{
 				"name": a.name,
