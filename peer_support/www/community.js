@@ -185,6 +185,7 @@
 				ticket.visibility === "Community" ? pill("Shared with colleagues", "blue") : pill("Private"),
 				ticket.affected_count ? h("span", {}, ticket.affected_count + " also affected") : null
 			),
+			deskClock(ticket),
 			h("div", { class: "ps-body ps-card", html: ticket.description }),
 		];
 		const toolbar = h("div", { class: "ps-toolbar" });
@@ -214,6 +215,22 @@
 			ticket.answers.map((answer) => answerCard(ticket, answer)));
 		const form = colleague && ticket.visibility === "Community" ? answerForm(ticket) : null;
 		render(link("/community", "← Questions"), ...header, toolbar, answers, form);
+	}
+
+	// The peer window: colleagues have a share of the desk's first-response time, then the desk steps in.
+	function deskClock(ticket) {
+		if (ticket.service_desk_on_it) {
+			return h("div", { class: "ps-notice", role: "status", "data-peer-window": "escalated" },
+				h("strong", {}, "The service desk is on it."),
+				" Colleagues' time on this question has passed and its agents have been asked to take it. Answers are still welcome.");
+		}
+		if (ticket.peer_window_ends) {
+			const ends = new Date(ticket.peer_window_ends.replace(" ", "T"));
+			return h("div", { class: "ps-notice ps-notice-quiet", "data-peer-window": "open" },
+				"Colleagues first: the service desk steps in at " +
+				ends.toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) + " if nobody has solved it by then.");
+		}
+		return null;
 	}
 
 	function answerCard(ticket, answer) {
