@@ -40,6 +40,16 @@ def group_of(user: str, month: str, share: float) -> str:
 	return HOLDOUT if in_holdout(user, month, share) else SUGGESTED
 
 
+def next_outcome(current: str, new: str) -> str:
+	"""How a session ends: a filed ticket is the honest outcome and wins over a "this solved it" click
+	before it; a click counts only while nothing was filed."""
+	if new == FILED or current == FILED:
+		return FILED
+	if new == DEFLECTED:
+		return DEFLECTED
+	return current
+
+
 @dataclass(frozen=True)
 class Difference:
 	"""p_holdout - p_suggested (the share of sessions that filed a ticket), with its 95% interval."""

@@ -87,3 +87,13 @@ def test_the_report_rows_per_month_and_topic():
 	assert printers["saving"] == 80.0  # 0.2 * 20 sessions * $20
 	assert printers["saving_low"] == round((0.2 - 1.959963984540054 * se) * 20 * 20, 2)
 	assert printers["self_reported_deflections"] == 5
+
+
+def test_a_filed_ticket_is_the_outcome_whatever_was_clicked_before():
+	from peer_support.core.holdout import next_outcome
+
+	assert next_outcome(LEFT, DEFLECTED) == DEFLECTED
+	assert next_outcome(LEFT, FILED) == FILED
+	assert next_outcome(DEFLECTED, FILED) == FILED
+	assert next_outcome(FILED, DEFLECTED) == FILED
+	assert next_outcome(DEFLECTED, LEFT) == DEFLECTED
