@@ -245,7 +245,7 @@ def ask_sessions(data: dict) -> None:
 	month = first_day.strftime("%Y-%m")
 	askers = [email(data, p["key"]) for p in data["people"] if p["kind"] != "agent"]
 	Session = DocType(SESSION)
-	count = 0
+	count, first = 0, None
 	for spec in data["ask_sessions"]["topics"]:
 		for group, key in ((HOLDOUT, "holdout"), (SUGGESTED, "suggested")):
 			for outcome, n in spec[key].items():
@@ -267,7 +267,9 @@ def ask_sessions(data: dict) -> None:
 						Session.name == doc.name
 					).run()
 					count += 1
-	note("ask_sessions", SESSION, month)
+					first = first or doc.name
+	if first:
+		note("ask_sessions", SESSION, first)
 
 
 def remove(echo=click.echo) -> dict:
