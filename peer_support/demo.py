@@ -23,6 +23,7 @@ PEER_TABLES_BY_USER = {  # this app's records a demo person made or received
 	"Peer Ticket Follower": "user",
 	"Peer Routing": "user",
 	"Peer Deflection": "user",
+	"Peer Ask Session": "user",
 	"Peer Reputation Event": "user",
 	"Peer Reputation Period": "user",
 	"Peer Answer": "author",
@@ -92,6 +93,7 @@ def load(echo=click.echo) -> dict:
 			).insert(ignore_permissions=True)
 			note(f"article:{article['key']}", "HD Article", doc.name)
 	echo(f"articles: {len(data['articles'])}")
+	ask_sessions(data)
 	made_now = frappe.db.count("Peer Demo Record") - before
 	return {"made": made_now}
 
@@ -215,10 +217,59 @@ def make_ticket(data: dict, spec: dict) -> None:
 			note(f"promoted:{answer['key']}", "HD Article", article["name"])
 	for colleague in spec.get("affected", []):
 		as_user(email(data, colleague), tickets.affected, name)
+	if spec.get("escalate"):
+		# The story's "nobody solved it in time": the escalation the five-minute job makes once the
+		# peer window has passed (services.peer_window), made at once for the demo.
+		from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
+		from peer_support.services import peer_window
+
+		peer_window.escalate(name, get_settings())
 	if spec.get("status"):
 		ticket = frappe.get_doc("HD Ticket", name)
 		ticket.status = spec["status"]
 		as_user(email(data, "derek"), ticket.save)
+
+
+def ask_sessions(data: dict) -> None:
+	"""Last month's Ask sessions for the Deflection Holdout report (fixture `ask_sessions`), spread over
+	the demo's colleagues and the days of that month. Seeded, not drawn: ten people are too few for a
+	10% holdout to show anything."""
+	from frappe.utils import add_months, get_first_day, now_datetime
+
+	from peer_support.core.holdout import HOLDOUT, SUGGESTED
+	from peer_support.services.holdout import SESSION
+
+	if made("ask_sessions"):
+		return
+	first_day = get_first_day(add_months(now_datetime(), -1))
+	month = first_day.strftime("%Y-%m")
+	askers = [email(data, p["key"]) for p in data["people"] if p["kind"] != "agent"]
+	Session = DocType(SESSION)
+	count, first = 0, None
+	for spec in data["ask_sessions"]["topics"]:
+		for group, key in ((HOLDOUT, "holdout"), (SUGGESTED, "suggested")):
+			for outcome, n in spec[key].items():
+				for _ in range(n):
+					doc = frappe.get_doc(
+						{
+							"doctype": SESSION,
+							"user": askers[count % len(askers)],
+							"month": month,
+							"holdout_group": group,
+							"outcome": outcome,
+							"topic": spec["topic"],
+						}
+					)
+					with peer_writes():  # the demo's own records, from the CLI
+						doc.insert(ignore_permissions=True)
+					day = f"{month}-{1 + count % 28:02d} 10:00:00"
+					frappe.qb.update(Session).set(Session.creation, day).set(Session.modified, day).where(
+						Session.name == doc.name
+					).run()
+					count += 1
+					first = first or doc.name
+	if first:
+		note("ask_sessions", SESSION, first)
 
 
 def remove(echo=click.echo) -> dict:

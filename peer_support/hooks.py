@@ -77,6 +77,8 @@ permission_query_conditions = {
 # Scheduled Tasks
 # ---------------
 scheduler_events = {
+	# The peer window: shared tickets colleagues did not solve in their share of the first-response budget.
+	"cron": {"*/5 * * * *": ["peer_support.services.peer_window.escalate_due"]},
 	"daily": [
 		"peer_support.services.reputation.reverse_serial_votes",
 		"peer_support.services.routing.send_daily_digests",

@@ -294,6 +294,47 @@ def reopen(ticket) -> None:
 		ticket.status_category = frappe.db.get_value("HD Ticket Status", ticket.status, "category") or OPEN
 
 
+# Helpdesk's SLA fields on HD Ticket (both versions). This app reads them and never writes them: its
+# SLA engine owns them. The peer window is a share of the first-response budget up to RESPONSE_BY.
+RESPONSE_BY = "response_by"
+FIRST_RESPONDED_ON = "first_responded_on"
+SLA_FIELDS = (
+	"sla",
+	"response_by",
+	"resolution_by",
+	"agreement_status",
+	"first_responded_on",
+	"first_response_time",
+	"service_level_agreement_creation",
+	"resolution_date",
+	"resolution_time",
+	# Helpdesk v1.2x only
+	"first_response_failed_by",
+	"resolution_failed_by",
+)
+
+
+def sla_fields() -> list[str]:
+	"""Helpdesk's SLA fields that the installed HD Ticket has."""
+	meta = frappe.get_meta(TICKET)
+	return [field for field in SLA_FIELDS if meta.has_field(field)]
+
+
+def priority_ranks() -> dict[str, int]:
+	"""HD Ticket Priority -> its integer_value (smaller is more urgent); v1.2x can disable priorities."""
+	filters = {"disabled": 0} if frappe.get_meta("HD Ticket Priority").has_field("disabled") else {}
+	rows = frappe.get_all(
+		"HD Ticket Priority", filters=filters, fields=["name", "integer_value"], ignore_permissions=True
+	)
+	return {row.name: row.integer_value for row in rows if row.integer_value is not None}
+
+
+def set_priority(ticket, priority: str) -> None:
+	"""Change the ticket's priority; the caller saves it, so Helpdesk's own rules (its SLA applies the
+	new priority's times, assignment rules) run as for an agent's change."""
+	ticket.priority = priority
+
+
 def feedback_option_exists(option: str) -> bool:
 	return bool(frappe.db.exists("HD Ticket Feedback Option", option))
 

@@ -11,9 +11,10 @@ from frappe.utils import pretty_date
 
 from peer_support import host
 from peer_support.core.audience import ALL_PORTAL_USERS
+from peer_support.core.holdout import DEFLECTED, FILED
 from peer_support.core.visibility import COMMUNITY
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services import access, search_index
+from peer_support.services import access, holdout, search_index
 from peer_support.services.access import viewer
 from peer_support.services.visibility import sharing_decision
 from peer_support.services.write_path import peer_writes
@@ -183,11 +184,15 @@ def similar(subject: str | None = None, description: str | None = None) -> dict:
 	if frappe.session.user == "Guest":
 		require_login()
 	text = " ".join(filter(None, ((subject or "").strip(), (description or "").strip())))
-	if not words_of(text) or not get_settings().enabled:
-		return {"tickets": [], "articles": []}
-	vector = search_index.query_vector(text)  # embedded in a thread while the SQL below runs
+	searching = bool(words_of(text)) and bool(get_settings().enabled)
+	vector = search_index.query_vector(text) if searching else None  # embedded while the SQL runs
 	me = require_login()
-	return suggestions(search_index.for_asker(text, me, vector), me)
+	if holdout.held_out(me):
+		# Honest deflection: this asker asks without suggestions this month, and the page is told why.
+		return {"tickets": [], "articles": [], "holdout": True}
+	if not searching:
+		return {"tickets": [], "articles": [], "holdout": False}
+	return suggestions(search_index.for_asker(text, me, vector), me) | {"holdout": False}
 
 
 def suggestions(entries: list[str], me, limit: int = SIMILAR) -> dict:
@@ -268,9 +273,35 @@ def excerpt(html: str | None, length: int = 240) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
-def deflect(query: str | None = None, ticket: str | int | None = None, article: str | None = None) -> dict:
-	"""\"This solved it\": the asker found the answer before filing a ticket; nothing is filed."""
+def ask_started() -> dict:
+	"""The Ask page opened: record an Ask session for the Deflection Holdout report, and say whether
+	this asker asks without suggestions this month (a stable random holdout, services.holdout)."""
+	return holdout.start(require_login())
+
+
+@frappe.whitelist(methods=["POST"])
+def ask_filed(session: str | None = None, ticket: str | int | None = None) -> dict:
+	"""The Ask page filed a ticket through Helpdesk's own API: the session ended in a ticket. Only the
+	ticket's requester, for their own session."""
 	me = require_login()
+	view = access.ticket_view(ticket, me).require_read()  # someone else's private ticket: a 404
+	view.require_requester(_("Only the person who filed it may say so."))
+	outcome = holdout.end(session, me, FILED, ticket=str(view.ticket.name), topic=view.ticket.ticket_type)
+	return {"session": session, "outcome": outcome}
+
+
+@frappe.whitelist(methods=["POST"])
+def deflect(
+	query: str | None = None,
+	ticket: str | int | None = None,
+	article: str | None = None,
+	session: str | None = None,
+) -> dict:
+	"""\"This solved it\": the asker found the answer before filing a ticket; nothing is filed. With the
+	Ask session, it ends as a (self-reported) deflection."""
+	me = require_login()
+	if session:
+		holdout.own_session(session, me)  # a 404 before anything is written
 	if not (query or "").strip():
 		frappe.throw(
 			_("What were you about to ask? The argument 'query' is required."), frappe.MandatoryError
@@ -293,6 +324,9 @@ def deflect(query: str | None = None, ticket: str | int | None = None, article: 
 	# Written for the caller, who has no role on this record; it holds their own action only.
 	with peer_writes():
 		doc.insert(ignore_permissions=True)
+	if session:
+		topic = frappe.db.get_value("HD Ticket", ticket, "ticket_type") if ticket else None
+		holdout.end(session, me, DEFLECTED, deflection=doc.name, topic=topic)
 	return {"name": doc.name, "deflected": True}
 
 

@@ -16,6 +16,7 @@ from peer_support.host import log_activity
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services import access
 from peer_support.services.access import ticket_access
+from peer_support.services.peer_window import window_status
 from peer_support.services.projection import answers_of
 from peer_support.services.rows import full_names, get_field, get_row
 from peer_support.services.visibility import VISIBILITY_FIELD
@@ -75,6 +76,7 @@ def project(ticket: frappe._dict, settings, me) -> dict:
 			get_row("Peer Ticket Follower", {"ticket": str(ticket.name), "user": me.user}, ["name"])
 		),
 		"answers": answers_of(ticket.name, me),
+		**window_status(ticket, settings),
 	} | ({"affected_users": affected_users(ticket.name)} if me.is_agent else {})
 
 

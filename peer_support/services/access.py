@@ -48,6 +48,9 @@ TICKET_FIELDS = [
 	"peer_status",
 	"peer_affected_count",
 	"peer_accepted_answer",
+	"peer_shared_on",
+	"peer_escalated_on",
+	host.RESPONSE_BY,
 ]
 ANSWER_FIELDS = [
 	"name",

@@ -8,6 +8,7 @@ customer's community.
 
 import frappe
 from frappe import _
+from frappe.utils import now_datetime
 
 from peer_support.core.visibility import COMMUNITY, PRIVATE
 from peer_support.host import customers_of, is_agent
@@ -18,7 +19,11 @@ PEER_FIELDS = {
 	"peer_affected_count": 0,
 	"peer_accepted_answer": None,
 	"peer_resolved": 0,
+	"peer_shared_on": None,
+	"peer_accepted_on": None,
+	"peer_escalated_on": None,
 }
+SHARED_ON = "peer_shared_on"
 
 
 def before_save(ticket, method=None) -> None:
@@ -26,6 +31,15 @@ def before_save(ticket, method=None) -> None:
 	if not write_path.inside() and not is_agent(frappe.session.user):
 		protect_peer_fields(ticket)
 	check_requester_belongs(ticket, is_agent)
+	stamp_shared_on(ticket)
+
+
+def stamp_shared_on(ticket) -> None:
+	"""When the ticket first became a community question: the peer window starts there. Kept when the
+	ticket goes private and is shared again, so re-sharing never restarts the colleagues' window.
+	Last of the before_save hooks, after every rule that may make the ticket private again."""
+	if ticket.get("peer_visibility") == COMMUNITY and not ticket.get(SHARED_ON):
+		ticket.set(SHARED_ON, now_datetime())
 
 
 def protect_peer_fields(ticket) -> None:

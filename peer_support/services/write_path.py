@@ -41,6 +41,9 @@ WHERE = {
 	),
 	"Peer Routing": _("Routing records are written when a question is routed to experts."),
 	"Peer Deflection": _("Deflections are recorded by the Ask page."),
+	"Peer Ask Session": _(
+		"Ask sessions are recorded by the Ask page, for the Deflection Holdout report; nobody edits them."
+	),
 	"Peer Demo Record": _(
 		"Only the demo (bench peer-support-demo load) notes what it made; remove deletes exactly that."
 	),

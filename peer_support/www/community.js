@@ -185,6 +185,7 @@
 				ticket.visibility === "Community" ? pill("Shared with colleagues", "blue") : pill("Private"),
 				ticket.affected_count ? h("span", {}, ticket.affected_count + " also affected") : null
 			),
+			deskClock(ticket),
 			h("div", { class: "ps-body ps-card", html: ticket.description }),
 		];
 		const toolbar = h("div", { class: "ps-toolbar" });
@@ -214,6 +215,22 @@
 			ticket.answers.map((answer) => answerCard(ticket, answer)));
 		const form = colleague && ticket.visibility === "Community" ? answerForm(ticket) : null;
 		render(link("/community", "← Questions"), ...header, toolbar, answers, form);
+	}
+
+	// The peer window: colleagues have a share of the desk's first-response time, then the desk steps in.
+	function deskClock(ticket) {
+		if (ticket.service_desk_on_it) {
+			return h("div", { class: "ps-notice", role: "status", "data-peer-window": "escalated" },
+				h("strong", {}, "The service desk is on it."),
+				" Colleagues' time on this question has passed and its agents have been asked to take it. Answers are still welcome.");
+		}
+		if (ticket.peer_window_ends) {
+			const ends = new Date(ticket.peer_window_ends.replace(" ", "T"));
+			return h("div", { class: "ps-notice ps-notice-quiet", "data-peer-window": "open" },
+				"Colleagues first: the service desk steps in at " +
+				ends.toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) + " if nobody has solved it by then.");
+		}
+		return null;
 	}
 
 	function answerCard(ticket, answer) {
@@ -325,11 +342,16 @@
 		const suggestions = h("section", { class: "ps-suggestions", "aria-live": "polite", hidden: true, id: "ps-suggestions" });
 		const submit = h("button", { type: "submit", class: "ps-btn ps-btn-primary" }, "Ask the service desk");
 		const result = h("div", {});
+		// Honest deflection: the visit is counted, and a stable random share of askers (per person and
+		// month) asks without suggestions, so the report can tell what suggestions really save.
+		const ask = await api(ps("community.ask_started"), {}, true).catch(() => ({ session: null, holdout: false }));
 
 		const suggest = debounce(async () => {
+			if (ask.holdout) return;
 			try {
 				const found = await api(ps("community.similar"), { subject: subject.value, description: description.value });
 				suggestions.replaceChildren();
+				if (found.holdout) return;
 				suggestions.hidden = !(found.tickets.length || found.articles.length);
 				if (suggestions.hidden) return;
 				suggestions.append(h("h2", {}, "Maybe already solved"));
@@ -347,7 +369,7 @@
 				h("a", { href, target: "_blank", rel: "noopener" }, title),
 				h("p", { class: "ps-muted" }, text),
 				button("This solved it", () =>
-					api(ps("community.deflect"), { query: subject.value, ...target }, true).then(() => {
+					api(ps("community.deflect"), { query: subject.value, session: ask.session, ...target }, true).then(() => {
 						render(h("h1", {}, "Glad it helped"), h("p", { class: "ps-muted" }, "Nothing was filed. " +
 							"If it comes back, ask again."), link("/community", "Back to questions"));
 					}, fail))
@@ -367,6 +389,7 @@
 						if (topic.value) doc.ticket_type = topic.value;
 						// Helpdesk's own API files the ticket: its SLA, assignment and notifications apply.
 						const ticket = await api(boot.new_ticket_method, { doc }, true);
+						if (ask.session) api(ps("community.ask_filed"), { session: ask.session, ticket: ticket.name }, true).catch(() => {});
 						afterAsk(ticket.name, result, form);
 					} catch (error) {
 						submit.disabled = false;

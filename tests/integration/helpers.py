@@ -1,5 +1,7 @@
 """Records the in-site tests build for themselves."""
 
+from contextlib import contextmanager
+
 import frappe
 
 from peer_support import host
@@ -102,3 +104,16 @@ def notifications(user: str, contains: str) -> list[str]:
 		for s in frappe.get_all("Notification Log", filters={"for_user": user}, pluck="subject")
 		if contains in s
 	]
+
+
+@contextmanager
+def frozen(moment):
+	"""Time stands at `moment` (the site's time zone), as Frappe's own FrappeTestCase.freeze_time does:
+	freezegun wants UTC or aware times, and Frappe's now_datetime() reads the system time zone."""
+	import pytz
+	from frappe.utils import get_datetime, get_system_timezone
+	from freezegun import freeze_time
+
+	aware = pytz.timezone(get_system_timezone()).localize(get_datetime(moment)).astimezone(pytz.utc)
+	with freeze_time(aware):
+		yield

@@ -9,6 +9,7 @@ from helpers import as_user, ensure_ticket_type, make_ticket, shared_ticket
 
 from peer_support import demo
 from peer_support.api import answers, community, knowledge
+from peer_support.peer_support.report.deflection_holdout import deflection_holdout
 from peer_support.peer_support.report.peer_support_overview import peer_support_overview
 from peer_support.peer_support.report.peer_support_top_contributors import peer_support_top_contributors
 from peer_support.services import reputation
@@ -134,6 +135,13 @@ def test_the_demo_loads_once_and_removes_only_its_own_records(people):
 	assert frappe.db.get_value("HD Ticket", accepted, ["status", "peer_status"]) == ("Resolved", "Accepted")
 	assert frappe.db.get_value("Peer Answer", demo.made("answer:a5"), "hidden") == 1
 	assert reputation.differences() == {}
+	# a ticket escalated after its peer window, and a month of holdout data in its report
+	assert frappe.db.get_value("HD Ticket", demo.made("ticket:vpn-hotel"), "peer_escalated_on")
+	month = frappe.db.get_value("Peer Ask Session", demo.made("ask_sessions"), "month")
+	holdout = deflection_holdout.execute({"from_date": f"{month}-01", "to_date": f"{month}-28"})[1]
+	printers = next(row for row in holdout if row["topic"] == "Printers")
+	assert (printers["holdout_sessions"], printers["suggested_sessions"]) == (8, 54)
+	assert printers["difference"] == round(100 * (4 / 8 - 9 / 54), 1)
 
 	demo.remove(echo=lambda *_: None)
 	frappe.db.commit()
@@ -141,6 +149,7 @@ def test_the_demo_loads_once_and_removes_only_its_own_records(people):
 		assert frappe.db.count(doctype) == count, doctype
 	assert frappe.db.exists("HD Ticket", mine.name)
 	assert not frappe.db.count("Peer Demo Record")
+	assert not frappe.db.count("Peer Ask Session", {"month": month})
 	assert "Finance System" not in {
 		r.ticket_type for r in frappe.get_single("Peer Support Settings").excluded_ticket_types
 	}

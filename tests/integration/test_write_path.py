@@ -22,6 +22,7 @@ CHANGES = {
 	"Peer Profile": {"reputation": 1000},
 	"Peer Routing": {"channel": "Daily Digest"},
 	"Peer Deflection": {"query": "forged"},
+	"Peer Ask Session": {"outcome": "Deflected"},  # the holdout report counts these
 	"Peer Demo Record": {"key": "forged"},  # `demo remove` deletes what these records name
 }
 
@@ -35,6 +36,7 @@ def community(people):
 	as_user(people.mia, tickets.affected, ticket)
 	as_user(people.mia, tickets.follow, ticket)
 	as_user(people.mia, community_api.deflect, "printer blank", ticket)
+	as_user(people.mia, community_api.ask_started)
 	routing.log_routing(ticket, people.max, "Real Time")
 	demo.note(f"test:ticket:{ticket}", "HD Ticket", ticket)
 	return frappe._dict(ticket=ticket, answer=answer)

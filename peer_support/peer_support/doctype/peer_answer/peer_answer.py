@@ -242,6 +242,7 @@ class PeerAnswer(AppWritten):
 		ticket.peer_status = "Accepted"
 		ticket.peer_accepted_answer = self.name
 		ticket.peer_resolved = 1
+		ticket.peer_accepted_on = now_datetime()  # the peer window's report: solved inside the window?
 		resolve = get_settings().on_accept == RESOLVE and not host.is_done(ticket)
 		if resolve:
 			host.resolve(ticket, feedback)
@@ -299,6 +300,7 @@ class PeerAnswer(AppWritten):
 		ticket.peer_status = "Answered"
 		ticket.peer_accepted_answer = None
 		ticket.peer_resolved = 0
+		ticket.peer_accepted_on = None
 		if self.resolved_ticket and host.is_done(ticket):
 			host.reopen(ticket)  # only a ticket this app resolved; the service desk's stay resolved
 		# Checked above: the requester or an agent; Helpdesk refuses a portal user reopening a closed or

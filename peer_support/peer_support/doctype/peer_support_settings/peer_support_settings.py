@@ -4,6 +4,7 @@
 import frappe
 from frappe.model.document import Document
 
+from peer_support.core.peer_window import ShareOverride, window_share
 from peer_support.core.reputation import Rules
 from peer_support.core.visibility import SharingPolicy
 
@@ -26,12 +27,16 @@ class PeerSupportSettings(Document):
 		from peer_support.peer_support.doctype.peer_support_excluded_ticket_type.peer_support_excluded_ticket_type import (
 			PeerSupportExcludedTicketType,
 		)
+		from peer_support.peer_support.doctype.peer_support_window_share.peer_support_window_share import (
+			PeerSupportWindowShare,
+		)
 
 		accepted_points: DF.Int
 		anonymise_requester: DF.Check
 		audience: DF.Literal["Same Customer", "All Portal Users"]
 		daily_vote_cap: DF.Int
 		default_visibility: DF.Literal["Private", "Community"]
+		desk_contact_cost: DF.Float
 		downvote_points: DF.Int
 		endorsed_points: DF.Int
 		enabled: DF.Check
@@ -41,10 +46,15 @@ class PeerSupportSettings(Document):
 		experts_to_notify: DF.Int
 		flag_threshold: DF.Int
 		hidden_points: DF.Int
+		holdout_share: DF.Percent
 		new_user_days: DF.Int
 		on_accept: DF.Literal["Resolve the Ticket", "Ask the Agent to Confirm"]
+		peer_window_overrides: DF.Table[PeerSupportWindowShare]
+		peer_window_share: DF.Percent
+		peer_window_step_priority: DF.Check
 		private_tickets_stay_private: DF.Check
 		promoted_points: DF.Int
+		self_help_cost: DF.Float
 		serial_threshold: DF.Int
 		serial_window_hours: DF.Int
 		upvote_points: DF.Int
@@ -82,6 +92,14 @@ class PeerSupportSettings(Document):
 			serial_threshold=self.serial_threshold,
 			promoted=self.promoted_points,
 		)
+
+	def window_share_for(self, ticket_type: str | None, priority: str | None) -> float:
+		"""The share (percent) of a ticket's first-response budget that colleagues get."""
+		overrides = [
+			ShareOverride(share=row.share, ticket_type=row.ticket_type, priority=row.priority)
+			for row in self.peer_window_overrides
+		]
+		return window_share(self.peer_window_share, overrides, ticket_type, priority)
 
 
 def get_settings() -> PeerSupportSettings:
