@@ -231,26 +231,16 @@ class Bench:
 			str(port),
 			"--noreload",
 		]
-		return subprocess.Popen(
-			self.command(args),
-			cwd=self.sites,
-			stdout=log_file,
-			stderr=subprocess.STDOUT,
-			start_new_session=True,
-		)
+		return self.spawn(args, log_file)
 
 	def worker(self, log_file) -> subprocess.Popen:
 		"""A background worker of the bench's queues (short, default, long), as `bench start` runs one:
 		the app's jobs (notifications, the suggestion index) run as they do on a real site."""
-		args = [
-			str(self.python),
-			"-m",
-			"frappe.utils.bench_helper",
-			"frappe",
-			"worker",
-			"--queue",
-			"short,default,long",
-		]
+		queues = ["worker", "--queue", "short,default,long"]
+		return self.spawn([str(self.python), "-m", "frappe.utils.bench_helper", "frappe", *queues], log_file)
+
+	def spawn(self, args: list[str], log_file) -> subprocess.Popen:
+		"""A long-running bench process as the bench owner, in its own process group (killed as one)."""
 		return subprocess.Popen(
 			self.command(args),
 			cwd=self.sites,

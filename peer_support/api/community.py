@@ -215,18 +215,6 @@ def suggestions(entries: list[str], me, limit: int = SIMILAR) -> dict:
 		if tickets
 		else {}
 	)
-	published = (
-		{
-			row.name: row
-			for row in frappe.get_all(
-				"HD Article",
-				filters={"name": ["in", articles[: 2 * limit]], "status": host.ARTICLE_PUBLISHED},
-				fields=["name", "title", "content"],
-			)
-		}
-		if articles
-		else {}
-	)
 	return {
 		"tickets": [
 			{
@@ -237,15 +225,7 @@ def suggestions(entries: list[str], me, limit: int = SIMILAR) -> dict:
 			}
 			for r in (readable[name] for name in tickets if name in readable)
 		][:limit],
-		"articles": [
-			{
-				"name": a.name,
-				"title": a.title,
-				"excerpt": excerpt(a.content),
-				"route": host.public_article_route(a.name),
-			}
-			for a in (published[name] for name in articles if name in published)
-		][:limit],
+		"articles": search_index.published_articles(articles, host.public_article_route, limit),
 	}
 
 

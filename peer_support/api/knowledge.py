@@ -125,19 +125,7 @@ def similar(ticket: str | int | None = None) -> dict:
 			order_by="accepted desc, creation asc",
 		):
 			answers.setdefault(str(row.ticket), row.body)
-	articles = [name for doctype, name in entries if doctype == "HD Article"][: 2 * SIMILAR]
-	published = (
-		{
-			a.name: a
-			for a in frappe.get_all(
-				"HD Article",
-				filters={"name": ["in", articles], "status": host.ARTICLE_PUBLISHED},
-				fields=["name", "title", "content"],
-			)
-		}
-		if articles
-		else {}
-	)
+	articles = [name for doctype, name in entries if doctype == "HD Article"]
 	return {
 		"tickets": [
 			{
@@ -150,13 +138,5 @@ def similar(ticket: str | int | None = None) -> dict:
 			}
 			for t in shown
 		],
-		"articles": [
-			{
-				"name": a.name,
-				"title": a.title,
-				"excerpt": notify.excerpt(a.content, 240),
-				"route": host.agent_article_route(a.name),
-			}
-			for a in (published[n] for n in articles if n in published)
-		][:SIMILAR],
+		"articles": search_index.published_articles(articles, host.agent_article_route, SIMILAR),
 	}

@@ -744,6 +744,27 @@ def for_evaluation(text: str) -> list[str]:
 	return ranked(text, "source_doctype = 'Evaluation'", {}, mask_of)
 
 
+def published_articles(names: list[str], route, limit: int) -> list[dict]:
+	"""The ranked articles still published, as both suggestion places show them (`route(name)`: the
+	public page for askers, Helpdesk's agent page for agents)."""
+	from peer_support.services.notify import excerpt
+
+	if not names:
+		return []
+	published = {
+		a.name: a
+		for a in frappe.get_all(
+			"HD Article",
+			filters={"name": ["in", names[: 2 * limit]], "status": host.ARTICLE_PUBLISHED},
+			fields=["name", "title", "content"],
+		)
+	}
+	return [
+		{"name": a.name, "title": a.title, "excerpt": excerpt(a.content, 240), "route": route(a.name)}
+		for a in (published[name] for name in names if name in published)
+	][:limit]
+
+
 def source(name: str) -> tuple[str, str]:
 	"""(doctype, name) of an entry name."""
 	kind, _, rest = name.partition("-")

@@ -160,6 +160,35 @@ def wait_indexed(admin: "Client", doctype: str, name, active: bool = True, timeo
 	)
 
 
+def solved_question(admin: "Client", people: dict, subject: str, description: str, answer: str) -> str:
+	"""Mia's question, shared with colleagues, answered by Lottie and accepted by Mia (with Helpdesk's
+	feedback), and in the suggestion index."""
+	api = "/api/method/peer_support.api"
+	name = str(
+		create(
+			admin,
+			"HD Ticket",
+			{
+				"subject": subject,
+				"priority": "Low",
+				"description": description,
+				"raised_by": people["emails"]["mia"],
+				"customer": people["customer"],
+			},
+		)["name"]
+	)
+	assert people["mia"].post(f"{api}.tickets.share", data={"ticket": name}).status_code == 200
+	posted = people["lottie"].post(f"{api}.answers.create", data={"ticket": name, "body": answer})
+	options = people["mia"].get(f"{api}.tickets.feedback_options").json()["message"]
+	accepted = people["mia"].post(
+		f"{api}.answers.accept",
+		data={"answer": posted.json()["message"]["name"], "feedback": options[0]["name"]},
+	)
+	assert accepted.status_code == 200, accepted.text
+	wait_indexed(admin, "HD Ticket", name)
+	return name
+
+
 def logged_in_page(browser, client, width: int = 1280, height: int = 900):
 	context = browser.new_context(viewport={"width": width, "height": height})
 	context.add_cookies([{"name": c.name, "value": c.value, "url": client.base} for c in client.cookies])

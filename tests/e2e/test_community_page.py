@@ -5,7 +5,7 @@ import json
 import time
 
 import pytest
-from conftest import ARTIFACTS, create, logged_in_page, wait_indexed
+from conftest import ARTIFACTS, logged_in_page, solved_question
 
 TICKETS = "/api/method/peer_support.api.tickets"
 ANSWERS = "/api/method/peer_support.api.answers"
@@ -15,30 +15,7 @@ SOLVED = "Scanner on floor 2 sends blank pages"
 @pytest.fixture(scope="module")
 def solved(admin, people) -> str:
 	"""Mia's question about the scanner, answered by Lottie and accepted: a deflection candidate."""
-	name = str(
-		create(
-			admin,
-			"HD Ticket",
-			{
-				"subject": SOLVED,
-				"priority": "Low",
-				"description": "<p>All blank</p>",
-				"raised_by": people["emails"]["mia"],
-				"customer": people["customer"],
-			},
-		)["name"]
-	)
-	assert people["mia"].post(f"{TICKETS}.share", data={"ticket": name}).status_code == 200
-	answer = people["lottie"].post(
-		f"{ANSWERS}.create", data={"ticket": name, "body": "Clean the **scanner glass**."}
-	)
-	options = people["mia"].get(f"{TICKETS}.feedback_options").json()["message"]
-	accepted = people["mia"].post(
-		f"{ANSWERS}.accept", data={"answer": answer.json()["message"]["name"], "feedback": options[0]["name"]}
-	)
-	assert accepted.status_code == 200, accepted.text
-	wait_indexed(admin, "HD Ticket", name)
-	return name
+	return solved_question(admin, people, SOLVED, "<p>All blank</p>", "Clean the **scanner glass**.")
 
 
 def shot(page, name: str) -> None:

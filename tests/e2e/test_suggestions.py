@@ -3,7 +3,7 @@
 solved tickets; nobody is shown a ticket they may not read. Indexing runs in the harness's worker."""
 
 import pytest
-from conftest import ARTIFACTS, create, logged_in_page, wait_indexed
+from conftest import ARTIFACTS, create, logged_in_page, solved_question
 
 API = "/api/method/peer_support.api"
 SOLVED = "Mail client prompts for credentials again and again"
@@ -14,29 +14,9 @@ TYPED = "Outlook keeps asking for my password"
 @pytest.fixture(scope="module")
 def solved(admin, people) -> str:
 	"""Mia's question, answered by Lottie and accepted."""
-	name = str(
-		create(
-			admin,
-			"HD Ticket",
-			{
-				"subject": SOLVED,
-				"priority": "Low",
-				"description": "<p>The window comes back every few minutes since Monday.</p>",
-				"raised_by": people["emails"]["mia"],
-				"customer": people["customer"],
-			},
-		)["name"]
+	return solved_question(
+		admin, people, SOLVED, "<p>The window comes back every few minutes since Monday.</p>", ANSWER
 	)
-	assert people["mia"].post(f"{API}.tickets.share", data={"ticket": name}).status_code == 200
-	answer = people["lottie"].post(f"{API}.answers.create", data={"ticket": name, "body": ANSWER})
-	options = people["mia"].get(f"{API}.tickets.feedback_options").json()["message"]
-	accepted = people["mia"].post(
-		f"{API}.answers.accept",
-		data={"answer": answer.json()["message"]["name"], "feedback": options[0]["name"]},
-	)
-	assert accepted.status_code == 200, accepted.text
-	wait_indexed(admin, "HD Ticket", name)
-	return name
 
 
 def names(rows) -> list[str]:
