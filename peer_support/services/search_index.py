@@ -41,6 +41,7 @@ ENTRY = "Peer Search Entry"
 FULLTEXT = "peer_support_search_ft"
 VERSION_KEY = "peer_support:search_index_version"
 KINDS = {"HD Ticket": "T", "HD Article": "A", "Evaluation": "E"}
+SOURCES = {prefix: doctype for doctype, prefix in KINDS.items()}  # an entry name's prefix -> doctype
 CONTENT_LIMIT = 6000
 CANDIDATES = 30
 QUERY_WORDS = 8
@@ -732,18 +733,6 @@ def for_agent(text: str, exclude: str | None = None) -> list[str]:
 	return ranked(text, where, {"exclude": excluded}, mask_of)
 
 
-def for_evaluation(text: str) -> list[str]:
-	"""The same ranking over the evaluation command's own rows."""
-	kind = None
-
-	def mask_of(index: Vectors):
-		nonlocal kind
-		kind = index.codes["kind"].get("Evaluation", -9)
-		return index.columns["kind"] == kind
-
-	return ranked(text, "source_doctype = 'Evaluation'", {}, mask_of)
-
-
 def published_articles(names: list[str], route, limit: int) -> list[dict]:
 	"""The ranked articles still published, as both suggestion places show them (`route(name)`: the
 	public page for askers, Helpdesk's agent page for agents)."""
@@ -768,4 +757,4 @@ def published_articles(names: list[str], route, limit: int) -> list[dict]:
 def source(name: str) -> tuple[str, str]:
 	"""(doctype, name) of an entry name."""
 	kind, _, rest = name.partition("-")
-	return {v: k for k, v in KINDS.items()}[kind], rest
+	return SOURCES[kind], rest
