@@ -276,6 +276,10 @@ class Bench:
 	def drop_site(self, site: str, logfile: Path) -> None:
 		"""Drop a site this harness made (its name says so), and its archived copy."""
 		assert site.startswith(DROPPABLE), site
+		# The site's jobs still queued (the bench's queues are shared by its sites) go first: a worker
+		# of a later run would otherwise pick them up, fail on the dropped site and hold up its own.
+		# purge-jobs' own --site (not the global one, which would make it empty every queue).
+		self.frappe(None, ["purge-jobs", "--site", site], logfile)
 		root_password = os.environ.get("PEER_SUPPORT_DB_ROOT_PASSWORD", "")
 		self.frappe(
 			None,
