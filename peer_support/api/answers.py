@@ -6,49 +6,15 @@ page shows it. A ticket or answer the caller may not read is "not found" (404), 
 not revealed; an action the caller may read but not do is a 403 with the reason.
 """
 
-import functools
-
 import frappe
-from frappe.rate_limiter import rate_limit
-from frappe.utils import cint
 
 from peer_support import host
 from peer_support.peer_support.doctype.peer_answer.peer_answer import check_body, full_name, loaded, to_html
 from peer_support.services import access, notify, reputation
 from peer_support.services.projection import ANSWER_LIST_FIELDS, answer_projection
+from peer_support.services.rate_limits import limited
 from peer_support.services.rows import full_names
 from peer_support.services.write_path import peer_writes
-
-# Rate limits per user, over a window of RATE_WINDOW seconds: generous for a person, tight for a script.
-# A site may change the numbers (not the window) in site_config.json:
-#   bench --site SITE set-config --parse peer_support_rate_limits '{"create": 40}'
-RATE_WINDOW = 10 * 60
-RATE_LIMITS = {"create": 20, "vote": 120, "flag": 20}
-RATE_KEY = "_peer_support_rate_user"
-
-
-def configured_limit(action: str):
-	"""The site's limit for `action` (read on each request), else RATE_LIMITS'."""
-	return lambda: (
-		cint((frappe.conf.get("peer_support_rate_limits") or {}).get(action)) or RATE_LIMITS[action]
-	)
-
-
-def per_user(fn):
-	"""Count Frappe's rate limit per user instead of per IP address (colleagues share their office's).
-
-	Frappe's `rate_limit(key=...)` counts per value of that request argument; this puts the session
-	user there, after Frappe has bound the function's own arguments, so callers cannot choose it.
-	Frappe then refuses the request over the limit with RateLimitExceededError (HTTP 429, a message).
-	"""
-
-	@functools.wraps(fn)
-	def wrapper(*args, **kwargs):
-		if getattr(frappe.local, "request", None):
-			frappe.form_dict[RATE_KEY] = frappe.session.user
-		return fn(*args, **kwargs)
-
-	return wrapper
 
 
 def projection(doc, me) -> dict:
@@ -65,8 +31,7 @@ def act(answer: str | None, method: str, *args, for_update: bool = False) -> dic
 
 
 @frappe.whitelist(methods=["POST"])
-@per_user
-@rate_limit(key=RATE_KEY, ip_based=False, limit=configured_limit("create"), seconds=RATE_WINDOW)
+@limited("create")
 def create(ticket: str | int | None = None, body: str | None = None) -> dict:
 	"""Answer a community ticket; returns the new answer as the community page shows it."""
 	view = access.ticket_view(ticket).require_answer()
@@ -96,8 +61,7 @@ def update(answer: str | None = None, body: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-@per_user
-@rate_limit(key=RATE_KEY, ip_based=False, limit=configured_limit("vote"), seconds=RATE_WINDOW)
+@limited("vote")
 def vote(answer: str | None = None, value: int | None = None) -> dict:
 	"""+1 helpful, -1 not helpful, 0 takes one's vote back. One vote per colleague per answer."""
 	result = act(answer, "vote", value, for_update=True)  # the row lock orders concurrent votes on one answer
@@ -140,8 +104,7 @@ def unhide(answer: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-@per_user
-@rate_limit(key=RATE_KEY, ip_based=False, limit=configured_limit("flag"), seconds=RATE_WINDOW)
+@limited("flag")
 def flag(answer: str | None = None, reason: str | None = None) -> dict:
 	"""A colleague reports an answer; enough flags hide it for review and tell the agents."""
 	doc = loaded(access.answer_view(answer, for_update=True))

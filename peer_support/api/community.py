@@ -16,6 +16,7 @@ from peer_support.core.visibility import COMMUNITY
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services import access, holdout, search_index
 from peer_support.services.access import viewer
+from peer_support.services.rate_limits import limited
 from peer_support.services.visibility import sharing_decision
 from peer_support.services.write_path import peer_writes
 
@@ -253,6 +254,7 @@ def excerpt(html: str | None, length: int = 240) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
+@limited("ask")
 def ask_started() -> dict:
 	"""The Ask page opened: record an Ask session for the Deflection Holdout report, and say whether
 	this asker asks without suggestions this month (a stable random holdout, services.holdout)."""
@@ -260,6 +262,7 @@ def ask_started() -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@limited("ask")
 def ask_filed(session: str | None = None, ticket: str | int | None = None) -> dict:
 	"""The Ask page filed a ticket through Helpdesk's own API: the session ended in a ticket. Only the
 	ticket's requester, for their own session."""

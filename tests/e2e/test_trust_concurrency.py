@@ -15,7 +15,7 @@ from conftest import ARTIFACTS, PASSWORD, Client, add_portal_user, create
 API = "/api/method/peer_support.api"
 SETTINGS = "/api/resource/Peer Support Settings/Peer Support Settings"
 VOTERS = 20
-VOTES_EACH = 30  # well under the vote rate limit (answers.RATE_LIMITS["vote"] per 10 minutes)
+VOTES_EACH = 30  # well under the vote rate limit (rate_limits.LIMITS["vote"] per 10 minutes)
 ACCEPTS = 40
 OK = {200, 409}  # 409: the same vote again, or taking back a vote one has not given
 

@@ -403,8 +403,8 @@ def test_a_json_body_of_the_wrong_shape_is_a_4xx(site, target):
 	assert message(response)
 
 
-# answers.RATE_LIMITS, per user and 10 minutes (no site override on a test site)
-RATE_LIMITS = {"create": 20, "vote": 120, "flag": 20}
+# services.rate_limits.LIMITS, per user and 10 minutes (no site override on a test site)
+RATE_LIMITS = {"create": 20, "vote": 120, "flag": 20, "ask": 60}
 
 
 def test_answering_too_fast_is_refused_with_429_for_that_user_only(admin, site, target):
@@ -434,4 +434,13 @@ def test_voting_and_flagging_too_fast_is_refused_with_429(admin, site, target, m
 	]
 	assert statuses == [200] + [409] * (RATE_LIMITS[method] - 1)
 	over = fast.post(f"{API}.answers.{method}", data={"answer": target["theirs"], **data})
+	assert over.status_code == 429 and "rate limit" in message(over), over.text[:300]
+
+
+def test_opening_the_ask_page_too_often_is_refused_with_429(admin, site):
+	"""Each opening of the Ask page records an Ask session; a script cannot fill the report with them."""
+	fast = portal_user(admin, site["run"], "Ask", site["customer"])
+	statuses = [fast.post(f"{API}.community.ask_started").status_code for _ in range(RATE_LIMITS["ask"])]
+	assert statuses == [200] * RATE_LIMITS["ask"]
+	over = fast.post(f"{API}.community.ask_started")
 	assert over.status_code == 429 and "rate limit" in message(over), over.text[:300]
