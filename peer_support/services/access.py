@@ -26,6 +26,7 @@ from peer_support.core.audience import (
 	may_read_community,
 	may_read_through_helpdesk,
 )
+from peer_support.core.visibility import COMMUNITY
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services.rows import get_row
 from peer_support.services.visibility import VISIBILITY_FIELD, sharing_decision
@@ -122,8 +123,17 @@ class TicketView(frappe._dict):
 	def may_read(self) -> bool:
 		return may_read_community(self.me, self.access, self.audience)
 
+	@property
+	def helpdesk_lets_agent_read(self) -> bool:
+		"""An agent reads what Helpdesk lets them read: its HD Ticket permission, agent groups included
+		("restrict tickets by agent group", 1.2x), so the community page is no way around them. A
+		community question is there for the whole audience, so any agent may see and moderate it."""
+		if self.access.visibility == COMMUNITY and self.access.shareable:
+			return True
+		return frappe.has_permission("HD Ticket", "read", doc=str(self.ticket.name), user=self.me.user)
+
 	def require_read(self) -> "TicketView":
-		if not self.may_read:
+		if not self.may_read or (self.me.is_agent and not self.helpdesk_lets_agent_read):
 			# The same answer whether the ticket is private or missing: its existence is not revealed.
 			not_found(_("Ticket"), self.ticket.name)
 		return self

@@ -41,6 +41,22 @@ def ensure_team(name: str) -> str:
 	return name
 
 
+RESTRICTED_TEAM = "Restricted Test Team"
+
+
+def restrict_by_agent_group(ticket) -> str:
+	"""Helpdesk's "restrict tickets by agent group", with `ticket` in a team Derek is not in (Erin's;
+	Derek has a team of his own). Returns the team. Rolled back with the test."""
+	if not frappe.db.exists("HD Team", RESTRICTED_TEAM):
+		erin = make_user("erin@it.test", "Erin", agent=True)
+		frappe.get_doc(host.team_record(RESTRICTED_TEAM, [erin])).insert()
+	ensure_team("Derek Test Team")
+	frappe.db.set_value("HD Ticket", ticket, "agent_group", RESTRICTED_TEAM)
+	frappe.db.set_single_value("HD Settings", "restrict_tickets_by_agent_group", 1)
+	frappe.db.set_single_value("HD Settings", "do_not_restrict_tickets_without_an_agent_group", 1)
+	return RESTRICTED_TEAM
+
+
 def ensure_ticket_type(name: str) -> str:
 	return ensure("HD Ticket Type", name)
 

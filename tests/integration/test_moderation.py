@@ -2,7 +2,14 @@
 
 import frappe
 import pytest
-from helpers import as_user, notifications, shared_ticket, update_settings
+from helpers import (
+	as_user,
+	make_ticket,
+	notifications,
+	restrict_by_agent_group,
+	shared_ticket,
+	update_settings,
+)
 
 from peer_support.api import answers, tickets
 from peer_support.services.write_path import peer_writes
@@ -89,6 +96,23 @@ def test_agents_endorse_and_the_author_is_told(people, answered):
 	assert notifications(people.lottie, "verified your answer")
 	assert "endorsed the peer answer from Lottie (verified by IT)" in activity(answered.ticket)
 	assert not as_user(people.derek, answers.unendorse, answered.answer)["endorsed"]
+
+
+def test_agents_read_through_the_community_api_only_what_helpdesk_lets_them(people, answered):
+	"""Helpdesk's agent groups hold on the community API too: a private ticket of another team is not
+	found for the agent outside it; a community question stays readable (and moderable) by any agent."""
+	private = make_ticket("Payroll export fails for March", raised_by=people.jeff, customer=people.acme)
+	restrict_by_agent_group(private.name)
+	restrict_by_agent_group(answered.ticket)
+	if frappe.has_permission("HD Ticket", "read", doc=str(private.name), user=people.derek):
+		pytest.skip(
+			"this Helpdesk applies agent groups in its own list view only, not in HD Ticket's permission"
+		)
+	with pytest.raises(frappe.DoesNotExistError):
+		as_user(people.derek, tickets.get, private.name)
+	assert str(as_user("erin@it.test", tickets.get, private.name)["name"]) == str(private.name)
+	assert as_user(people.derek, tickets.get, answered.ticket)["answers"]
+	assert as_user(people.derek, answers.endorse, answered.answer)["endorsed"]
 
 
 def test_hidden_answers_vanish_for_colleagues_at_once(people, answered):

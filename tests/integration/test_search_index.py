@@ -5,10 +5,9 @@ import frappe
 import pytest
 from helpers import (
 	as_user,
-	ensure_team,
 	ensure_ticket_type,
 	make_ticket,
-	make_user,
+	restrict_by_agent_group,
 	shared_ticket,
 	update_settings,
 )
@@ -162,13 +161,7 @@ def test_agents_see_similar_solved_tickets_by_helpdesk_permissions(people):
 		as_user(people.mia, knowledge.similar, current.name)
 
 	# Helpdesk's "restrict tickets by agent group": a ticket of a team the agent is not in
-	team = "Restricted Test Team"
-	if not frappe.db.exists("HD Team", team):  # Erin's team; Derek is not in it
-		frappe.get_doc(host.team_record(team, [make_user("erin@it.test", "Erin", agent=True)])).insert()
-	ensure_team("Derek Test Team")  # Derek is in a team of his own
-	frappe.db.set_value("HD Ticket", first, "agent_group", team)
-	frappe.db.set_single_value("HD Settings", "restrict_tickets_by_agent_group", 1)
-	frappe.db.set_single_value("HD Settings", "do_not_restrict_tickets_without_an_agent_group", 1)
+	restrict_by_agent_group(first)
 	listed = as_user(people.derek, frappe.get_list, "HD Ticket", filters={"name": first}, pluck="name")
 	found = as_user(people.derek, knowledge.similar, current.name)
 	readable = as_user(people.derek, frappe.get_list, "HD Ticket", pluck="name", limit_page_length=0)
