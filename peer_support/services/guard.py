@@ -1,6 +1,6 @@
 """Guards on HD Ticket's peer fields, whatever the path (Desk, REST, Helpdesk's API).
 
-The peer fields are the app's bookkeeping: only this app's checked API (or an agent) changes them.
+The peer fields are the app's bookkeeping: only this app's checked methods change them, for every role.
 A community ticket must belong to its requester's organisation: Helpdesk v1.5 lets a portal user
 file a ticket naming any customer (or any requester), which would otherwise put it into that
 customer's community.
@@ -28,7 +28,9 @@ SHARED_ON = "peer_shared_on"
 
 def before_save(ticket, method=None) -> None:
 	"""doc_events: HD Ticket before_save."""
-	if not write_path.inside() and not is_agent(frappe.session.user):
+	if not write_path.inside():
+		# Agents too: the fields follow the app's records (an accepted answer of this ticket, the
+		# window's escalation), which agents change through the app's own methods, never directly.
 		protect_peer_fields(ticket)
 	check_requester_belongs(ticket, is_agent)
 	stamp_shared_on(ticket)

@@ -154,13 +154,14 @@ def test_the_optional_priority_step_goes_through_helpdesk(people, t0):
 	assert frappe.db.get_value(host.TICKET, ticket, "priority") == expected
 
 
-def test_the_peer_fields_of_the_window_cannot_be_set_by_a_portal_user(people, t0):
+@pytest.mark.parametrize("who", ["jeff", "derek", "Administrator"])
+def test_the_peer_fields_of_the_window_cannot_be_set_directly_by_anyone(people, t0, who):
 	ticket, _ = share_at(people, t0, "Phone headset is silent")
 	doc = frappe.get_doc(host.TICKET, ticket)
 	doc.peer_escalated_on = t0
-	frappe.set_user(people.jeff)
+	frappe.set_user(people.get(who, who))
 	try:
-		with pytest.raises(frappe.PermissionError):
+		with pytest.raises(frappe.PermissionError, match="kept by Peer Support"):
 			doc.save()
 	finally:
 		frappe.set_user("Administrator")
