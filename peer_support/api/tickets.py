@@ -28,8 +28,11 @@ def share(ticket: str | int | None = None, visibility: str = "Community") -> dic
 	"""Set a ticket to Community or back to Private: its requester or an agent."""
 	if visibility not in VISIBILITIES:
 		frappe.throw(_("Visibility must be one of {0}").format(", ".join(VISIBILITIES)))
-	view = access.ticket_view(ticket).require_requester_or_agent(
-		_("Only the requester or an agent may share this ticket.")
+	# A ticket the caller may not read is not found, as everywhere: a 403 would say that it exists.
+	view = (
+		access.ticket_view(ticket)
+		.require_read()
+		.require_requester_or_agent(_("Only the requester or an agent may share this ticket."))
 	)
 	doc = frappe.get_doc("HD Ticket", view.ticket.name)
 	if doc.get(VISIBILITY_FIELD) != visibility:

@@ -34,7 +34,7 @@ PORTAL = ("guest", "outsider", "colleague", "author", "requester")
 # only an agent may reopen) before the acceptance is withdrawn.
 TABLE = """
 step                      guest outsider colleague author requester agent admin
-tickets.share              3333  3333     3333      3333   2222      2222  2222
+tickets.share              3333  4444     4343      4343   2222      2222  2222
 community.sharing          3333  4444     4444      4444   2222      2222  2222
 community.deflect          3333  4444     4242      4242   2222      2222  2222
 tickets.affected           3333  4444     4242      4242   3333      3333  3333
