@@ -137,6 +137,11 @@ def test_the_demo_loads_once_and_removes_only_its_own_records(people):
 	assert reputation.differences() == {}
 	# a ticket escalated after its peer window, and a month of holdout data in its report
 	assert frappe.db.get_value("HD Ticket", demo.made("ticket:vpn-hotel"), "peer_escalated_on")
+	# an article under review: promoted from a peer answer, published, marked "didn't help" by three readers
+	doubted = demo.made("promoted:a6")
+	assert frappe.db.get_value(
+		"Peer Article Review", {"article": doubted}, ["status", "reason", "didnt_help"]
+	) == ("Under Review", "Didn't Help", 3)
 	month = frappe.db.get_value("Peer Ask Session", demo.made("ask_sessions"), "month")
 	holdout = deflection_holdout.execute({"from_date": f"{month}-01", "to_date": f"{month}-28"})[1]
 	printers = next(row for row in holdout if row["topic"] == "Printers")
@@ -149,6 +154,7 @@ def test_the_demo_loads_once_and_removes_only_its_own_records(people):
 		assert frappe.db.count(doctype) == count, doctype
 	assert frappe.db.exists("HD Ticket", mine.name)
 	assert not frappe.db.count("Peer Demo Record")
+	assert not frappe.db.count("Peer Article Review", {"article": doubted})
 	assert not frappe.db.count("Peer Ask Session", {"month": month})
 	assert "Finance System" not in {
 		r.ticket_type for r in frappe.get_single("Peer Support Settings").excluded_ticket_types
