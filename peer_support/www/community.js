@@ -396,11 +396,14 @@
 			);
 		}
 
+		// Not shown to the asker (telling them would change how they ask); tests and styles can read it.
+		const suggestionsState = ask.holdout ? "holdout" : "on";
 		subject.addEventListener("input", suggest);
 		description.addEventListener("input", suggest);
 		const form = h(
 			"form",
 			{
+				"data-suggestions": suggestionsState,
 				onsubmit: async (e) => {
 					e.preventDefault();
 					submit.disabled = true;
