@@ -109,8 +109,10 @@ def test_the_report_refuses_an_inverted_date_range():
 
 def test_the_dashboard_is_installed():
 	dashboard = frappe.get_doc("Dashboard", "Peer Support")
-	assert len(dashboard.cards) == 6 and len(dashboard.charts) == 4
-	assert frappe.db.exists("Report", "Peer Support Overview")
+	assert len(dashboard.cards) == 7 and len(dashboard.charts) == 4
+	assert "Articles under Review" in {row.card for row in dashboard.cards}
+	for report in ("Peer Support Overview", "Knowledge Review"):
+		assert frappe.db.exists("Report", report)
 
 
 @pytest.mark.lifecycle  # commits, as the bench command does (Helpdesk commits when a team is deleted)
