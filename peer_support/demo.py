@@ -215,6 +215,8 @@ def make_ticket(data: dict, spec: dict) -> None:
 		if answer.get("promote"):
 			article = as_user(email(data, answer["promote"]), knowledge.promote, created["name"])
 			note(f"promoted:{answer['key']}", "HD Article", article["name"])
+			if answer.get("publish"):
+				publish_and_doubt(data, article["name"], answer["promote"], answer.get("didnt_help", []))
 	for colleague in spec.get("affected", []):
 		as_user(email(data, colleague), tickets.affected, name)
 	if spec.get("escalate"):
@@ -228,6 +230,20 @@ def make_ticket(data: dict, spec: dict) -> None:
 		ticket = frappe.get_doc("HD Ticket", name)
 		ticket.status = spec["status"]
 		as_user(email(data, "derek"), ticket.save)
+
+
+def publish_and_doubt(data: dict, article: str, agent: str, readers: list[str]) -> None:
+	"""The promoted article published, then marked "didn't help" by readers through Helpdesk's own
+	feedback: the story's article under review (services.knowledge_review)."""
+	from peer_support.services import knowledge_review
+
+	doc = frappe.get_doc("HD Article", article)
+	doc.status = host.ARTICLE_PUBLISHED
+	as_user(email(data, agent), doc.save)
+	for reader in readers:
+		as_user(email(data, reader), host.give_article_feedback, article, False)
+	# The check the "didn't help" marks queued (after the commit, in a worker), made at once for the demo.
+	knowledge_review.check_feedback(article)
 
 
 def ask_sessions(data: dict) -> None:
@@ -308,6 +324,11 @@ def remove(echo=click.echo) -> dict:
 	)
 	for contact in by_type["Contact"]:
 		host.remove_contact_from_customers(contact)
+	articles = by_type.get("HD Article", []) or [""]
+	for doctype in ("Peer Article Review", "Peer Article Source", host.ARTICLE_FEEDBACK):
+		table = DocType(doctype)
+		# the demo's articles' reviews, sources and readers' marks (the demo's people's marks)
+		frappe.qb.from_(table).delete().where(table.article.isin(articles)).run()
 	order = [
 		"HD Article",
 		"HD Ticket",

@@ -45,6 +45,8 @@ doc_events = {
 			"peer_support.services.notify.on_ticket_update",
 			"peer_support.services.routing.on_ticket_update",
 			"peer_support.services.search_index.on_ticket_update",
+			# a reopened ticket sends the articles it was solved with back to review (in a job)
+			"peer_support.services.knowledge_review.on_ticket_update",
 		],
 		"on_trash": "peer_support.services.search_index.on_ticket_trash",
 	},
@@ -53,6 +55,9 @@ doc_events = {
 		"on_update": "peer_support.services.search_index.on_article_update",
 		"on_trash": "peer_support.services.search_index.on_article_trash",
 	},
+	# Helpdesk's own "didn't help" marks on an article (its first mark inserts the row; a changed mark
+	# is a db.set_value without events, which the hourly scan below reads).
+	"HD Article Feedback": {"on_update": "peer_support.services.knowledge_review.on_feedback"},
 }
 
 # Requests
@@ -79,6 +84,8 @@ permission_query_conditions = {
 scheduler_events = {
 	# The peer window: shared tickets colleagues did not solve in their share of the first-response budget.
 	"cron": {"*/5 * * * *": ["peer_support.services.peer_window.escalate_due"]},
+	# Knowledge that decays: "didn't help" marks Helpdesk changed in place since the last runs.
+	"hourly": ["peer_support.services.knowledge_review.scan_feedback"],
 	"daily": [
 		"peer_support.services.reputation.reverse_serial_votes",
 		"peer_support.services.routing.send_daily_digests",

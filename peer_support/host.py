@@ -22,6 +22,7 @@ from __future__ import annotations
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
+from frappe.query_builder.functions import Count
 
 TICKET = "HD Ticket"
 
@@ -276,6 +277,20 @@ def became_done(ticket) -> bool:
 	return is_done(ticket) and bool(before) and not is_done(before)
 
 
+def ticket_is_done(name) -> bool:
+	"""Is the stored ticket resolved or closed now (v1.2x reads its status category too)?"""
+	fields = ["status", "status_category"] if has_status_records() else ["status"]
+	row = frappe.db.get_value(TICKET, ticket_name(name), fields, as_dict=True)
+	return bool(row) and is_done(row)
+
+
+def became_reopened(ticket) -> bool:
+	"""Resolved or closed before this save, open (or paused) again now: Helpdesk's reopen, whether by
+	the requester's reply, an agent's status change or its reopen status."""
+	before = ticket.get_doc_before_save()
+	return bool(before) and is_done(before) and not is_done(ticket)
+
+
 def resolve(ticket, feedback: str | None = None) -> None:
 	"""Set the ticket resolved the way Helpdesk's portal does; the caller saves it (Helpdesk's SLA and
 	feedback rules run in that save). v1.2x derives the category from the status only when it is
@@ -377,6 +392,76 @@ def agent_article_route(article: str) -> str:
 
 def public_article_route(article: str) -> str:
 	return PUBLIC_ARTICLE_ROUTE.format(article)
+
+
+# Helpdesk's article feedback (both versions): one HD Article Feedback row per reader and article,
+# `feedback` a Select of "0" (none), "1" (helpful, a like) or "2" (didn't help, a dislike). Helpdesk's
+# `HDArticle.set_feedback` inserts the row the first time (doc events run) and later changes it with
+# `frappe.db.set_value` (no doc events, but `modified` moves): this app reads both ways.
+ARTICLE_FEEDBACK = "HD Article Feedback"
+FEEDBACK_HELPED = "1"
+FEEDBACK_DIDNT_HELP = "2"
+# Where a reply's link to an article points (the agent's and the public page; both versions).
+ARTICLE_ROUTE_PREFIXES = tuple(
+	route.replace("{}", "") for route in (AGENT_ARTICLE_ROUTE, PUBLIC_ARTICLE_ROUTE)
+)
+
+
+def article_feedback_counts(article: str, since=None) -> tuple[int, int]:
+	"""("didn't help" marks, helpful marks) of an article, given or changed since `since`."""
+	Feedback = DocType(ARTICLE_FEEDBACK)
+	query = (
+		frappe.qb.from_(Feedback)
+		.select(Feedback.feedback, Count("*"))
+		.where(Feedback.article == article)
+		.where(Feedback.feedback.isin([FEEDBACK_HELPED, FEEDBACK_DIDNT_HELP]))
+		.groupby(Feedback.feedback)
+	)
+	if since:
+		query = query.where(Feedback.modified > since)
+	counts = {str(value): count for value, count in query.run()}
+	return counts.get(FEEDBACK_DIDNT_HELP, 0), counts.get(FEEDBACK_HELPED, 0)
+
+
+def articles_with_new_feedback(since) -> list[str]:
+	"""Articles marked "didn't help" since `since` (inserted or changed by Helpdesk's set_feedback)."""
+	Feedback = DocType(ARTICLE_FEEDBACK)
+	return (
+		frappe.qb.from_(Feedback)
+		.select(Feedback.article)
+		.distinct()
+		.where(Feedback.feedback == FEEDBACK_DIDNT_HELP)
+		.where(Feedback.modified > since)
+		.run(pluck=True)
+	)
+
+
+def is_didnt_help(feedback_row) -> bool:
+	return str(feedback_row.get("feedback")) == FEEDBACK_DIDNT_HELP
+
+
+def give_article_feedback(article: str, helped: bool) -> None:
+	"""The session user marks an article the way Helpdesk's knowledge-base page does (its own method)."""
+	frappe.get_doc("HD Article", article).set_feedback(
+		int(FEEDBACK_HELPED if helped else FEEDBACK_DIDNT_HELP)
+	)
+
+
+def ticket_replies(ticket) -> list[str]:
+	"""The contents of the desk's replies on a ticket (Helpdesk keeps them as Communications)."""
+	Communication = DocType("Communication")
+	return (
+		frappe.qb.from_(Communication)
+		.select(Communication.content)
+		.where(Communication.reference_doctype == TICKET)
+		.where(Communication.reference_name == ticket_name(ticket))
+		.where(Communication.sent_or_received == "Sent")
+		.run(pluck=True)
+	)
+
+
+def is_published(article: str) -> bool:
+	return frappe.db.get_value("HD Article", article, "status") == ARTICLE_PUBLISHED
 
 
 def article_draft(title: str, content: str, category: str | None, author: str) -> dict:

@@ -14,7 +14,7 @@ from peer_support.core.audience import ALL_PORTAL_USERS
 from peer_support.core.holdout import DEFLECTED, FILED
 from peer_support.core.visibility import COMMUNITY
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services import access, holdout, search_index
+from peer_support.services import access, holdout, knowledge_review, search_index
 from peer_support.services.access import viewer
 from peer_support.services.rate_limits import limited
 from peer_support.services.visibility import sharing_decision
@@ -270,6 +270,8 @@ def ask_filed(session: str | None = None, ticket: str | int | None = None) -> di
 	view = access.ticket_view(ticket, me).require_read()  # someone else's private ticket: a 404
 	view.require_requester(_("Only the person who filed it may say so."))
 	outcome = holdout.end(session, me, FILED, ticket=str(view.ticket.name), topic=view.ticket.ticket_type)
+	# an article this asker said solved it lately, still suggested for this ticket, goes back to review
+	knowledge_review.on_filed(me.user, view.ticket.name)
 	return {"session": session, "outcome": outcome}
 
 

@@ -10,7 +10,7 @@ from frappe.utils import escape_html
 
 from peer_support import host
 from peer_support.core import reputation as rules_engine
-from peer_support.services import access, notify, reputation, search_index
+from peer_support.services import access, knowledge_review, notify, reputation, search_index
 from peer_support.services.rows import get_field
 
 
@@ -61,6 +61,7 @@ def promote(answer: str | None = None, category: str | None = None, title: str |
 	)
 	article.insert()  # as the agent, with Helpdesk's own permissions on HD Article
 	frappe.db.set_value("Peer Answer", ctx.answer.name, "kb_article", article.name)
+	knowledge_review.record_source(article.name, ctx.answer)  # the question, the answer, its author
 	reputation.record(
 		rules_engine.promote_events(reputation.rules(), ctx.answer.name, ctx.answer.author, ctx.me.user),
 		ctx.ticket.name,
@@ -86,6 +87,16 @@ def article_content(ctx, author_name: str) -> str:
 		f"<p><em>{escape_html(_('Answer by {0}, a colleague{1}. From ticket').format(author_name, verified))} "
 		f'<a href="{host.agent_ticket_route(ctx.ticket.name)}">#{ctx.ticket.name}</a>.</em></p>'
 	)
+
+
+@frappe.whitelist(methods=["POST"])
+def close_review(review: str | None = None, note: str | None = None) -> dict:
+	"""An agent marks an article under review as reviewed (trusted again); the rules are the review's
+	own method (Peer Article Review.close). Non-agents get a 404: reviews are the desk's."""
+	me = access.require_login()
+	if not review or not me.is_agent or not frappe.db.exists(knowledge_review.REVIEW, review):
+		access.not_found(_("Review"), review)
+	return frappe.get_doc(knowledge_review.REVIEW, review).close(note)
 
 
 SIMILAR = 5

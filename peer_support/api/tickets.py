@@ -14,7 +14,7 @@ from peer_support.core.visibility import VISIBILITIES
 from peer_support.host import feedback_options as host_feedback_options
 from peer_support.host import log_activity
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services import access
+from peer_support.services import access, knowledge_review
 from peer_support.services.access import ticket_access
 from peer_support.services.peer_window import window_status
 from peer_support.services.projection import answers_of
@@ -79,6 +79,7 @@ def project(ticket: frappe._dict, settings, me) -> dict:
 			get_row("Peer Ticket Follower", {"ticket": str(ticket.name), "user": me.user}, ["name"])
 		),
 		"answers": answers_of(ticket.name, me),
+		"articles": knowledge_review.articles_of_ticket(ticket.name, me),
 		**window_status(ticket, settings),
 	} | ({"affected_users": affected_users(ticket.name)} if me.is_agent else {})
 

@@ -735,7 +735,9 @@ def for_agent(text: str, exclude: str | None = None) -> list[str]:
 
 def published_articles(names: list[str], route, limit: int) -> list[dict]:
 	"""The ranked articles still published, as both suggestion places show them (`route(name)`: the
-	public page for askers, Helpdesk's agent page for agents)."""
+	public page for askers, Helpdesk's agent page for agents). An article under review stays among the
+	suggestions (it may still help, and its readers' marks are what the review needs) and says so."""
+	from peer_support.services.knowledge_review import under_review
 	from peer_support.services.notify import excerpt
 
 	if not names:
@@ -748,10 +750,18 @@ def published_articles(names: list[str], route, limit: int) -> list[dict]:
 			fields=["name", "title", "content"],
 		)
 	}
+	shown = [published[name] for name in names if name in published][:limit]
+	reviewed = under_review([a.name for a in shown])
 	return [
-		{"name": a.name, "title": a.title, "excerpt": excerpt(a.content, 240), "route": route(a.name)}
-		for a in (published[name] for name in names if name in published)
-	][:limit]
+		{
+			"name": a.name,
+			"title": a.title,
+			"excerpt": excerpt(a.content, 240),
+			"route": route(a.name),
+			"under_review": a.name in reviewed,
+		}
+		for a in shown
+	]
 
 
 def source(name: str) -> tuple[str, str]:

@@ -44,6 +44,13 @@ WHERE = {
 	"Peer Ask Session": _(
 		"Ask sessions are recorded by the Ask page, for the Deflection Holdout report; nobody edits them."
 	),
+	"Peer Article Source": _(
+		"An article's sources are recorded when an agent makes it from a peer answer; nobody edits them."
+	),
+	"Peer Article Review": _(
+		"Articles go back to review by their readers' feedback and reopened tickets; an agent closes "
+		"the review with Mark Reviewed."
+	),
 	"Peer Demo Record": _(
 		"Only the demo (bench peer-support-demo load) notes what it made; remove deletes exactly that."
 	),

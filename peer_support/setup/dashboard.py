@@ -27,6 +27,12 @@ CARDS = [
 	{"label": "Deflections", "document_type": "Peer Deflection", "filters": [], "color": "#6846e3"},
 	{"label": "Peer Answers", "document_type": "Peer Answer", "filters": [], "color": "#525252"},
 	{
+		"label": "Articles under Review",
+		"document_type": "Peer Article Review",
+		"filters": [["Peer Article Review", "status", "=", "Under Review"]],
+		"color": "#e79913",
+	},
+	{
 		"label": "Answers Endorsed by IT",
 		"document_type": "Peer Answer",
 		"filters": [["Peer Answer", "endorsed_by", "is", "set"]],

@@ -187,6 +187,7 @@
 			),
 			deskClock(ticket),
 			h("div", { class: "ps-body ps-card", html: ticket.description }),
+			articlesFrom(ticket),
 		];
 		const toolbar = h("div", { class: "ps-toolbar" });
 		if (colleague) {
@@ -215,6 +216,24 @@
 			ticket.answers.map((answer) => answerCard(ticket, answer)));
 		const form = colleague && ticket.visibility === "Community" ? answerForm(ticket) : null;
 		render(link("/community", "← Questions"), ...header, toolbar, answers, form);
+	}
+
+	// Knowledge that decays: an article its readers doubted (or whose ticket came back) says so until
+	// the service desk has checked it again.
+	function reviewPill() {
+		return h("span", { class: "ps-pill ps-pill-amber", "data-review": "under-review",
+			title: "Readers said it did not help, or a ticket it solved came back; the service desk is checking it." },
+			"Under review");
+	}
+
+	function articlesFrom(ticket) {
+		if (!ticket.articles || !ticket.articles.length) return null;
+		return h("section", { class: "ps-card", "aria-label": "Knowledge-base articles from this question" },
+			h("strong", {}, "From this question: "),
+			ticket.articles.map((a) => h("span", { class: "ps-article" },
+				h("a", { href: a.route, target: "_blank", rel: "noopener" }, a.title), " ",
+				a.under_review ? reviewPill() : null,
+				a.published ? null : pill("Draft"))));
 	}
 
 	// The peer window: colleagues have a share of the desk's first-response time, then the desk steps in.
@@ -356,17 +375,18 @@
 				if (suggestions.hidden) return;
 				suggestions.append(h("h2", {}, "Maybe already solved"));
 				found.tickets.forEach((t) => suggestions.append(suggestion(t.subject, t.accepted_answer, "/community/" + t.name, { ticket: t.name })));
-				found.articles.forEach((a) => suggestions.append(suggestion(a.title, a.excerpt, a.route, { article: a.name })));
+				found.articles.forEach((a) => suggestions.append(suggestion(a.title, a.excerpt, a.route, { article: a.name }, a.under_review)));
 			} catch (error) {
 				fail(error);
 			}
 		}, 300);
 
-		function suggestion(title, text, href, target) {
+		function suggestion(title, text, href, target, underReview) {
 			return h(
 				"div",
 				{ class: "ps-card" },
 				h("a", { href, target: "_blank", rel: "noopener" }, title),
+				underReview ? reviewPill() : null,
 				h("p", { class: "ps-muted" }, text),
 				button("This solved it", () =>
 					api(ps("community.deflect"), { query: subject.value, session: ask.session, ...target }, true).then(() => {
@@ -376,11 +396,14 @@
 			);
 		}
 
+		// Not shown to the asker (telling them would change how they ask); tests and styles can read it.
+		const suggestionsState = ask.holdout ? "holdout" : "on";
 		subject.addEventListener("input", suggest);
 		description.addEventListener("input", suggest);
 		const form = h(
 			"form",
 			{
+				"data-suggestions": suggestionsState,
 				onsubmit: async (e) => {
 					e.preventDefault();
 					submit.disabled = true;

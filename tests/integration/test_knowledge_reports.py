@@ -109,8 +109,10 @@ def test_the_report_refuses_an_inverted_date_range():
 
 def test_the_dashboard_is_installed():
 	dashboard = frappe.get_doc("Dashboard", "Peer Support")
-	assert len(dashboard.cards) == 6 and len(dashboard.charts) == 4
-	assert frappe.db.exists("Report", "Peer Support Overview")
+	assert len(dashboard.cards) == 7 and len(dashboard.charts) == 4
+	assert "Articles under Review" in {row.card for row in dashboard.cards}
+	for report in ("Peer Support Overview", "Knowledge Review"):
+		assert frappe.db.exists("Report", report)
 
 
 @pytest.mark.lifecycle  # commits, as the bench command does (Helpdesk commits when a team is deleted)
@@ -137,6 +139,11 @@ def test_the_demo_loads_once_and_removes_only_its_own_records(people):
 	assert reputation.differences() == {}
 	# a ticket escalated after its peer window, and a month of holdout data in its report
 	assert frappe.db.get_value("HD Ticket", demo.made("ticket:vpn-hotel"), "peer_escalated_on")
+	# an article under review: promoted from a peer answer, published, marked "didn't help" by three readers
+	doubted = demo.made("promoted:a6")
+	assert frappe.db.get_value(
+		"Peer Article Review", {"article": doubted}, ["status", "reason", "didnt_help"]
+	) == ("Under Review", "Didn't Help", 3)
 	month = frappe.db.get_value("Peer Ask Session", demo.made("ask_sessions"), "month")
 	holdout = deflection_holdout.execute({"from_date": f"{month}-01", "to_date": f"{month}-28"})[1]
 	printers = next(row for row in holdout if row["topic"] == "Printers")
@@ -149,6 +156,7 @@ def test_the_demo_loads_once_and_removes_only_its_own_records(people):
 		assert frappe.db.count(doctype) == count, doctype
 	assert frappe.db.exists("HD Ticket", mine.name)
 	assert not frappe.db.count("Peer Demo Record")
+	assert not frappe.db.count("Peer Article Review", {"article": doubted})
 	assert not frappe.db.count("Peer Ask Session", {"month": month})
 	assert "Finance System" not in {
 		r.ticket_type for r in frappe.get_single("Peer Support Settings").excluded_ticket_types

@@ -4,6 +4,7 @@
 import frappe
 from frappe.model.document import Document
 
+from peer_support.core.knowledge_review import FeedbackRule
 from peer_support.core.peer_window import ShareOverride, window_share
 from peer_support.core.reputation import Rules
 from peer_support.core.visibility import SharingPolicy
@@ -54,6 +55,10 @@ class PeerSupportSettings(Document):
 		peer_window_step_priority: DF.Check
 		private_tickets_stay_private: DF.Check
 		promoted_points: DF.Int
+		review_came_back_days: DF.Int
+		review_didnt_help_share: DF.Percent
+		review_didnt_help_threshold: DF.Int
+		review_on_reopen: DF.Check
 		self_help_cost: DF.Float
 		serial_threshold: DF.Int
 		serial_window_hours: DF.Int
@@ -100,6 +105,12 @@ class PeerSupportSettings(Document):
 			for row in self.peer_window_overrides
 		]
 		return window_share(self.peer_window_share, overrides, ticket_type, priority)
+
+	def feedback_rule(self) -> FeedbackRule:
+		"""When "didn't help" marks send an article back to review."""
+		return FeedbackRule(
+			threshold=self.review_didnt_help_threshold or 0, share=self.review_didnt_help_share or 0
+		)
 
 
 def get_settings() -> PeerSupportSettings:
