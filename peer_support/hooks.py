@@ -47,6 +47,8 @@ doc_events = {
 			"peer_support.services.search_index.on_ticket_update",
 		],
 		"on_trash": "peer_support.services.search_index.on_ticket_trash",
+		# Many similar new tickets may be an incident: asks for a detection job (never runs it here).
+		"after_insert": "peer_support.services.incidents.on_ticket_insert",
 	},
 	# The suggestion index follows the knowledge base: published, changed, unpublished, deleted.
 	"HD Article": {
@@ -78,7 +80,11 @@ permission_query_conditions = {
 # ---------------
 scheduler_events = {
 	# The peer window: shared tickets colleagues did not solve in their share of the first-response budget.
-	"cron": {"*/5 * * * *": ["peer_support.services.peer_window.escalate_due"]},
+	"cron": {
+		"*/5 * * * *": ["peer_support.services.peer_window.escalate_due"],
+		# Emerging incidents: marks and new tickets queue a run; this one catches what a burst left over.
+		"* * * * *": ["peer_support.services.incidents.detect"],
+	},
 	"daily": [
 		"peer_support.services.reputation.reverse_serial_votes",
 		"peer_support.services.routing.send_daily_digests",

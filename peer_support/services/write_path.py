@@ -44,6 +44,14 @@ WHERE = {
 	"Peer Ask Session": _(
 		"Ask sessions are recorded by the Ask page, for the Deflection Holdout report; nobody edits them."
 	),
+	"Peer Known Issue": _(
+		"Known issues change through their actions (publish, update, link tickets, resolve), agents only, "
+		"so that everyone affected is told once when one is resolved."
+	),
+	"Peer Known Issue Subscriber": _('Colleagues say "me too" to a known issue on the community page.'),
+	"Peer Incident Alert": _(
+		"Incident alerts are raised by the detection job; agents publish a known issue from one or dismiss it."
+	),
 	"Peer Demo Record": _(
 		"Only the demo (bench peer-support-demo load) notes what it made; remove deletes exactly that."
 	),
