@@ -63,6 +63,7 @@ MAX_NEW_TICKETS = 5000
 # Alerts raised this recently are the "same group" candidates (and every alert still Open).
 ALERT_MEMORY = timedelta(days=1)
 MAX_ACTIVE_NOTICES = 50
+MAX_AGENTS_TOLD = 50
 TITLE_LENGTH = 140
 
 
@@ -295,7 +296,8 @@ def raise_alert(decision: Decision, now) -> str:
 
 
 def alert_recipients(cluster: Cluster) -> list[str]:
-	"""The agents assigned to the group's tickets, and Helpdesk's agent managers (someone must look)."""
+	"""The agents assigned to the group's tickets, and Helpdesk's agent managers; with neither, the
+	active agents (someone must look)."""
 	agents = set(notify.ticket_agents(cluster.tickets[0]))  # assigned, else the agent managers
 	Ticket = DocType(host.TICKET)
 	for assigned in (
@@ -305,6 +307,10 @@ def alert_recipients(cluster: Cluster) -> list[str]:
 		.run(pluck=True)
 	):
 		agents.update(frappe.parse_json(assigned or "[]"))
+	if not agents:
+		agents.update(
+			frappe.get_all("HD Agent", filters={"is_active": 1}, pluck="user", limit=MAX_AGENTS_TOLD)
+		)
 	return sorted(agents)
 
 
