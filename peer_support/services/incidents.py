@@ -278,6 +278,8 @@ def raise_alert(decision: Decision, now) -> str:
 		if decision.alert:
 			doc = frappe.get_doc(ALERT, decision.alert)
 			doc.update(values)
+			# grown since it was dismissed, or since its notice was resolved: a live alert again
+			doc.status = OPEN
 			doc.times_alerted = (doc.times_alerted or 1) + 1
 			doc.save(ignore_permissions=True)
 		else:

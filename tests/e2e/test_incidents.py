@@ -51,12 +51,20 @@ def thresholds(admin):
 def notice(admin, people, thresholds) -> dict:
 	"""Mia's ticket, marked by Jeff and Lottie: the worker's detection job alerts the agent, who
 	publishes a known issue from the alert."""
+	# A live notice from an earlier run on this site would cover the new group (a notice's group is not
+	# alerted again): resolve those first.
+	for row in people["agent"].get(f"{API}.incidents.notices").json()["message"]:
+		if row["title"] == TITLE:
+			people["agent"].post(f"{API}.incidents.resolve", data={"notice": row["name"]})
+	# A topic of this run's own: tickets are grouped per topic, so earlier runs on the site stay apart.
+	topic = create(admin, "HD Ticket Type", {"name": f"Wi-Fi {uuid.uuid4().hex[:6]}"})["name"]
 	ticket = str(
 		create(
 			admin,
 			"HD Ticket",
 			{
-				"subject": f"{TITLE}: no network since 9 ({uuid.uuid4().hex[:4]})",
+				"subject": f"{TITLE}: no network since 9",
+				"ticket_type": topic,
 				"priority": "Low",
 				"description": "<p>No Wi-Fi</p>",
 				"raised_by": people["emails"]["mia"],
@@ -70,14 +78,15 @@ def notice(admin, people, thresholds) -> dict:
 		assert response.status_code == 200, response.text
 
 	def alert():
-		rows = people["agent"].get(f"{API}.incidents.alerts").json()["message"]
-		return next((a for a in rows if a["first_ticket"] == ticket), None)
+		view = people["agent"].get(f"{API}.incidents.for_ticket", params={"ticket": ticket}).json()
+		alerts = (view.get("message") or {}).get("alerts") or []
+		return alerts[0] if alerts else None
 
 	def poke():  # a new ticket asks for another run
 		create(admin, "HD Ticket", {"subject": "unrelated", "description": "x", "priority": "Low"})
 
 	found = wait_until(alert, poke=poke)
-	assert "Possible incident: 3 people, 1 ticket" in found["subject"]
+	assert found["subject"].startswith("Possible incident: 3 people, 1 ticket") and TITLE in found["subject"]
 	published = people["agent"].post(
 		f"{API}.incidents.publish",
 		json={
@@ -94,14 +103,17 @@ def notice(admin, people, thresholds) -> dict:
 def test_the_agent_was_alerted_by_the_job_and_the_notice_reaches_its_audience_only(
 	admin, people, outsider, notice
 ):
-	logs = admin.get(
-		"/api/resource/Notification Log",
-		params={
-			"filters": f'[["document_name", "=", "{notice["alert"]}"]]',
-			"fields": '["for_user", "subject"]',
-		},
-	).json()["data"]
-	assert logs and all(row["subject"].startswith("Possible incident") for row in logs), logs
+	def alerted():  # Notification Log is written by a job of its own, after the detection job's commit
+		return admin.get(
+			"/api/resource/Notification Log",
+			params={
+				"filters": f'[["document_type", "=", "Peer Incident Alert"], ["document_name", "=", "{notice["alert"]}"]]',
+				"fields": '["for_user", "subject"]',
+			},
+		).json()["data"]
+
+	logs = wait_until(alerted, timeout=60)
+	assert all(row["subject"].startswith("Possible incident") for row in logs), logs
 	rows = people["jeff"].get(f"{API}.incidents.notices").json()["message"]
 	mine = next(n for n in rows if n["name"] == notice["name"])
 	assert mine["title"] == TITLE and mine["active"] and "tickets_count" not in mine
@@ -123,10 +135,10 @@ def test_only_the_notices_methods_write_it(admin, people, notice):
 		data={"dt": "Peer Known Issue", "dn": notice["name"], "method": "resolve"},
 	)
 	assert by_doc_method.status_code == 403
-	for client in (people["agent"], admin):
+	for client in (people["agent"], admin):  # agents: no write role; the Administrator: the controller
 		put = client.put(f"/api/resource/Peer Known Issue/{notice['name']}", json={"status": "Resolved"})
 		assert put.status_code == 403, put.text
-		assert "Known issues change through their actions" in message(put)
+	assert "Known issues change through their actions" in message(put)
 	bad = people["agent"].post(f"{API}.incidents.update", data={"notice": notice["name"], "status": "Gone"})
 	assert bad.status_code == 417 and "Status must be one of" in message(bad)
 	assert people["agent"].post(f"{API}.incidents.resolve", data={"notice": "KI-99999"}).status_code == 404
