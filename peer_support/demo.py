@@ -27,6 +27,7 @@ PEER_TABLES_BY_USER = {  # this app's records a demo person made or received
 	"Peer Reputation Event": "user",
 	"Peer Reputation Period": "user",
 	"Peer Answer": "author",
+	"Peer Known Issue Subscriber": "user",
 }
 
 
@@ -94,6 +95,7 @@ def load(echo=click.echo) -> dict:
 			note(f"article:{article['key']}", "HD Article", doc.name)
 	echo(f"articles: {len(data['articles'])}")
 	ask_sessions(data)
+	known_issue(data)
 	made_now = frappe.db.count("Peer Demo Record") - before
 	return {"made": made_now}
 
@@ -288,6 +290,32 @@ def ask_sessions(data: dict) -> None:
 		note("ask_sessions", SESSION, first)
 
 
+def known_issue(data: dict) -> None:
+	"""A live known-issue notice (fixture `known_issue`), published by the agent with the VPN tickets
+	linked, and colleagues subscribed to it ("me too")."""
+	from peer_support.api import incidents as incidents_api
+	from peer_support.services import incidents
+	from peer_support.services.access import viewer
+
+	spec = data.get("known_issue")
+	if not spec or made("known_issue"):
+		return
+	published = as_user(
+		email(data, spec["by"]),
+		incidents_api.publish,
+		title=spec["title"],
+		summary=spec["summary"],
+		workaround=spec["workaround"],
+		status=spec["status"],
+		topics=spec["topics"],
+		customers=[data["customer"]],
+		tickets=[made(f"ticket:{key}") for key in spec["tickets"] if made(f"ticket:{key}")],
+	)
+	note("known_issue", "Peer Known Issue", published["name"])
+	for key in spec["subscribers"]:
+		as_user(email(data, key), lambda: incidents.subscribe(published["name"], viewer()))
+
+
 def remove(echo=click.echo) -> dict:
 	"""Delete what the demo made, and this app's records about its people and tickets; nothing else."""
 	data = fixture()
@@ -329,6 +357,14 @@ def remove(echo=click.echo) -> dict:
 		table = DocType(doctype)
 		# the demo's articles' reviews, sources and readers' marks (the demo's people's marks)
 		frappe.qb.from_(table).delete().where(table.article.isin(articles)).run()
+	for notice in by_type.pop("Peer Known Issue", []):
+		Subscriber = DocType("Peer Known Issue Subscriber")
+		frappe.qb.from_(Subscriber).delete().where(Subscriber.notice == notice).run()
+		if frappe.db.exists("Peer Known Issue", notice):
+			with peer_writes():  # the demo's own notice
+				frappe.delete_doc(
+					"Peer Known Issue", notice, ignore_permissions=True, force=True, delete_permanently=True
+				)
 	order = [
 		"HD Article",
 		"HD Ticket",

@@ -49,6 +49,8 @@ doc_events = {
 			"peer_support.services.knowledge_review.on_ticket_update",
 		],
 		"on_trash": "peer_support.services.search_index.on_ticket_trash",
+		# Many similar new tickets may be an incident: asks for a detection job (never runs it here).
+		"after_insert": "peer_support.services.incidents.on_ticket_insert",
 	},
 	# The suggestion index follows the knowledge base: published, changed, unpublished, deleted.
 	"HD Article": {
@@ -83,7 +85,11 @@ permission_query_conditions = {
 # ---------------
 scheduler_events = {
 	# The peer window: shared tickets colleagues did not solve in their share of the first-response budget.
-	"cron": {"*/5 * * * *": ["peer_support.services.peer_window.escalate_due"]},
+	"cron": {
+		"*/5 * * * *": ["peer_support.services.peer_window.escalate_due"],
+		# Emerging incidents: marks and new tickets queue a run; this one catches what a burst left over.
+		"* * * * *": ["peer_support.services.incidents.detect"],
+	},
 	# Knowledge that decays: "didn't help" marks Helpdesk changed in place since the last runs.
 	"hourly": ["peer_support.services.knowledge_review.scan_feedback"],
 	"daily": [

@@ -309,6 +309,29 @@ def reopen(ticket) -> None:
 		ticket.status_category = frappe.db.get_value("HD Ticket Status", ticket.status, "category") or OPEN
 
 
+def merged_into(tickets) -> list[str]:
+	"""Tickets Helpdesk merged into these (v1.2x's "merge ticket": the source is closed with `is_merged`
+	and `merged_with`, following the chain); v1.5 cannot merge tickets, so none. A known-issue notice
+	keeps its own links (Helpdesk has no linking of tickets to an incident), and a ticket merged into a
+	linked one is linked too: its requester and colleagues are told when the notice is resolved."""
+	meta = frappe.get_meta(TICKET)
+	if not tickets or not (meta.has_field("merged_with") and meta.has_field("is_merged")):
+		return []
+	Ticket = DocType(TICKET)
+	found, frontier = set(), {ticket_name(t) for t in tickets}
+	while frontier:
+		merged = (
+			frappe.qb.from_(Ticket)
+			.select(Ticket.name)
+			.where(Ticket.is_merged == 1)
+			.where(Ticket.merged_with.isin(list(frontier)))
+			.run(pluck=True)
+		)
+		frontier = {ticket_name(name) for name in merged} - found - {ticket_name(t) for t in tickets}
+		found |= frontier
+	return sorted(found)
+
+
 # Helpdesk's SLA fields on HD Ticket (both versions). This app reads them and never writes them: its
 # SLA engine owns them. The peer window is a share of the first-response budget up to RESPONSE_BY.
 RESPONSE_BY = "response_by"

@@ -14,7 +14,7 @@ from peer_support.core.audience import ALL_PORTAL_USERS
 from peer_support.core.holdout import DEFLECTED, FILED
 from peer_support.core.visibility import COMMUNITY
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services import access, holdout, knowledge_review, search_index
+from peer_support.services import access, holdout, incidents, knowledge_review, search_index
 from peer_support.services.access import viewer
 from peer_support.services.rate_limits import limited
 from peer_support.services.visibility import sharing_decision
@@ -188,12 +188,15 @@ def similar(subject: str | None = None, description: str | None = None) -> dict:
 	searching = bool(words_of(text)) and bool(get_settings().enabled)
 	vector = search_index.query_vector(text) if searching else None  # embedded while the SQL runs
 	me = require_login()
+	# Live known issues like the question ("me too: subscribe" instead of a ticket): the service desk's
+	# own word on an incident, shown to every asker, held out of suggestions or not.
+	notices = incidents.matching(text, me, vector) if searching else []
 	if holdout.held_out(me):
 		# Honest deflection: this asker asks without suggestions this month, and the page is told why.
-		return {"tickets": [], "articles": [], "holdout": True}
+		return {"tickets": [], "articles": [], "notices": notices, "holdout": True}
 	if not searching:
-		return {"tickets": [], "articles": [], "holdout": False}
-	return suggestions(search_index.for_asker(text, me, vector), me) | {"holdout": False}
+		return {"tickets": [], "articles": [], "notices": notices, "holdout": False}
+	return suggestions(search_index.for_asker(text, me, vector), me) | {"notices": notices, "holdout": False}
 
 
 def suggestions(entries: list[str], me, limit: int = SIMILAR) -> dict:

@@ -14,7 +14,7 @@ from peer_support.core.visibility import VISIBILITIES
 from peer_support.host import feedback_options as host_feedback_options
 from peer_support.host import log_activity
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services import access, knowledge_review
+from peer_support.services import access, incidents, knowledge_review
 from peer_support.services.access import ticket_access
 from peer_support.services.peer_window import window_status
 from peer_support.services.projection import answers_of
@@ -153,6 +153,8 @@ def affected(ticket: str | int | None = None, affected: bool = True) -> dict:
 		frappe.qb.update(Ticket).set(Ticket.peer_affected_count, Ticket.peer_affected_count + delta).where(
 			Ticket.name == facts.name
 		).run()
+		if delta > 0:
+			incidents.queue_detection()  # many marks may be an incident: a job decides, after the commit
 	count = frappe.db.get_value("HD Ticket", facts.name, "peer_affected_count")
 	return {"name": facts.name, "affected": bool(affected), "affected_count": count}
 

@@ -84,6 +84,14 @@ def require_login() -> Viewer:
 	return viewer()
 
 
+def require_agent(message: str | None = None) -> Viewer:
+	"""The caller, who must be one of the service desk's agents (a 403 with `message` otherwise)."""
+	me = require_login()
+	if not me.is_agent:
+		forbid(message or _("Only the service desk's agents may do this."))
+	return me
+
+
 def ticket_access(ticket) -> TicketAccess:
 	return TicketAccess(
 		# Not the owner: Helpdesk v1.5 lets a portal user file a ticket in another person's name.

@@ -51,6 +51,14 @@ WHERE = {
 		"Articles go back to review by their readers' feedback and reopened tickets; an agent closes "
 		"the review with Mark Reviewed."
 	),
+	"Peer Known Issue": _(
+		"Known issues change through their actions (publish, update, link tickets, resolve), agents only, "
+		"so that everyone affected is told once when one is resolved."
+	),
+	"Peer Known Issue Subscriber": _('Colleagues say "me too" to a known issue on the community page.'),
+	"Peer Incident Alert": _(
+		"Incident alerts are raised by the detection job; agents publish a known issue from one or dismiss it."
+	),
 	"Peer Demo Record": _(
 		"Only the demo (bench peer-support-demo load) notes what it made; remove deletes exactly that."
 	),

@@ -121,6 +121,7 @@ UNIQUE_KEYS = {
 	"Peer Ticket Affected": ("ticket", "user"),
 	"Peer Profile Badge": ("parent", "badge", "topic"),
 	"Peer Ticket Follower": ("ticket", "user"),
+	"Peer Known Issue Subscriber": ("notice", "user"),
 }
 
 # Indexes for the hot reads: the daily vote cap, leaderboards ordered by points; on Helpdesk's HD
@@ -130,7 +131,12 @@ INDEXES = {
 	"Peer Reputation Event": [("user", "event_date")],
 	"Peer Reputation Period": [("period", "period_start", "topic", "points")],
 	"Peer Profile": [("involvement",)],
-	"HD Ticket": [("peer_visibility", "creation"), ("peer_visibility", "peer_status", "creation")],
+	# (and `creation` alone: the incident detection job reads the window's new tickets)
+	"HD Ticket": [
+		("peer_visibility", "creation"),
+		("peer_visibility", "peer_status", "creation"),
+		("creation",),
+	],
 	"Contact": [("user",)],
 }
 # Tables of other apps: this app's indexes on them are dropped again before uninstall.

@@ -117,9 +117,15 @@
 			value: state.search,
 			oninput: debounce((e) => { state.search = e.target.value; load(1); }, 300),
 		});
+		const notices = h("section", { class: "ps-known-issues", id: "ps-known-issues", "aria-label": "Known issues", hidden: true });
+		api(ps("incidents.notices")).then((rows) => {
+			notices.hidden = !rows.length;
+			notices.replaceChildren(...(rows.length ? [h("h2", {}, "Known issues")] : []), ...rows.map((n) => noticeCard(n)));
+		}, () => {});
 		render(
 			h("h1", {}, "Questions from colleagues"),
 			h("p", { class: "ps-muted" }, "Colleagues help each other here; the service desk keeps every ticket."),
+			notices,
 			h("div", { class: "ps-field" }, h("label", { for: "ps-search", class: "ps-sr-only" }, "Search questions"), search),
 			filters,
 			list,
@@ -162,6 +168,57 @@
 				)
 			)
 		);
+	}
+
+	// --- known issues --------------------------------------------------------------------------
+	// A notice from the service desk: what is wrong, its status, the workaround, "me too: subscribe".
+	function noticeCard(notice, options = {}) {
+		const count = h("span", {}, notice.subscriber_count + (notice.subscriber_count === 1 ? " person has this too" : " people have this too"));
+		const card = h(
+			"article",
+			{ class: "ps-card ps-known-issue", "data-notice": notice.name },
+			h(
+				"div",
+				{ class: "ps-meta" },
+				pill(notice.status, notice.active ? "amber" : "green"),
+				notice.followed ? pill("Your topic", "blue") : null,
+				notice.topics.map((t) => pill(t)),
+				h("span", {}, notice.since)
+			),
+			h("h3", { class: "ps-row-title" }, link(notice.route, notice.title)),
+			notice.summary ? h("p", {}, notice.summary) : null,
+			notice.workaround && options.full ? h("div", { class: "ps-notice-workaround" }, h("strong", {}, "Workaround: "), h("div", { html: notice.workaround })) : null,
+			h("div", { class: "ps-meta" }, count)
+		);
+		if (notice.active && !boot.is_agent) {
+			const subscribe = button(notice.subscribed ? "Subscribed: you will be told when it is fixed" : "Me too: subscribe", async () => {
+				subscribe.disabled = true;
+				try {
+					const result = await api(ps("incidents.subscribe"), { notice: notice.name, subscribe: !notice.subscribed, session: options.session, query: options.query && options.query() }, true);
+					notice.subscribed = result.subscribed;
+					notice.subscriber_count = result.subscriber_count;
+					if (options.onSubscribed && result.subscribed) return options.onSubscribed(notice);
+					card.replaceWith(noticeCard(notice, options));
+				} catch (error) {
+					subscribe.disabled = false;
+					fail(error);
+				}
+			}, { class: "ps-btn" + (notice.subscribed ? "" : " ps-btn-primary"), "aria-pressed": String(!!notice.subscribed) });
+			card.append(subscribe);
+		}
+		if (notice.desk_route) card.append(" ", h("a", { href: notice.desk_route }, "Open in Desk"));
+		return card;
+	}
+
+	async function showNotice(name) {
+		let notice;
+		try {
+			notice = await api(ps("incidents.notice"), { name });
+		} catch (error) {
+			render(h("h1", {}, "Known issue not found"), h("p", { class: "ps-muted" }, error.message), link("/community", "Back to questions"));
+			return;
+		}
+		render(h("h1", {}, "Known issue"), noticeCard(notice, { full: true }), link("/community", "Back to questions"));
 	}
 
 	// --- ticket --------------------------------------------------------------------------------
@@ -359,16 +416,26 @@
 		const topic = h("select", { class: "ps-select", id: "ps-topic" }, h("option", { value: "" }, "Not sure"),
 			options.topics.map((t) => h("option", { value: t }, t)));
 		const suggestions = h("section", { class: "ps-suggestions", "aria-live": "polite", hidden: true, id: "ps-suggestions" });
+		const known = h("section", { class: "ps-suggestions ps-known-issues", "aria-live": "polite", hidden: true, id: "ps-ask-notices" });
 		const submit = h("button", { type: "submit", class: "ps-btn ps-btn-primary" }, "Ask the service desk");
 		const result = h("div", {});
 		// Honest deflection: the visit is counted, and a stable random share of askers (per person and
 		// month) asks without suggestions, so the report can tell what suggestions really save.
 		const ask = await api(ps("community.ask_started"), {}, true).catch(() => ({ session: null, holdout: false }));
 
+		const subscribed = (notice) =>
+			render(h("h1", {}, "You are subscribed"), h("p", { class: "ps-muted" }, "Nothing was filed: the service desk knows about \u201c" +
+				notice.title + "\u201d and will tell you when it is fixed."), link("/community", "Back to questions"));
+
 		const suggest = debounce(async () => {
-			if (ask.holdout) return;
 			try {
 				const found = await api(ps("community.similar"), { subject: subject.value, description: description.value });
+				// Known issues (the service desk's own word on an incident) are shown to every asker.
+				const notices = found.notices || [];
+				known.hidden = !notices.length;
+				known.replaceChildren(...(notices.length ? [h("h2", {}, "Is it this known issue?")] : []),
+					...notices.map((n) => noticeCard(n, { session: ask.session, query: () => subject.value, onSubscribed: subscribed })));
+				if (ask.holdout) return;
 				suggestions.replaceChildren();
 				if (found.holdout) return;
 				suggestions.hidden = !(found.tickets.length || found.articles.length);
@@ -421,6 +488,7 @@
 				},
 			},
 			h("div", { class: "ps-field" }, h("label", { for: "ps-subject" }, "What do you need help with?"), subject),
+			known,
 			suggestions,
 			h("div", { class: "ps-field" }, h("label", { for: "ps-description" }, "Details"), description),
 			h("div", { class: "ps-field" }, h("label", { for: "ps-topic" }, "Topic"), topic),
@@ -509,7 +577,8 @@
 			const current = (part === "" && a.dataset.nav === "feed") || a.dataset.nav === part;
 			current ? a.setAttribute("aria-current", "page") : a.removeAttribute("aria-current");
 		});
-		const view = part === "" ? showFeed() : part === "ask" ? showAsk() : part === "profile" ? showProfile() : showTicket(decodeURIComponent(part));
+		const view = part === "" ? showFeed() : part === "ask" ? showAsk() : part === "profile" ? showProfile()
+			: part === "known-issues" ? showNotice(decodeURIComponent(path.split("/")[3] || "")) : showTicket(decodeURIComponent(part));
 		Promise.resolve(view).catch(fail);
 		main.focus({ preventScroll: true });
 	}

@@ -149,6 +149,12 @@ def test_the_demo_loads_once_and_removes_only_its_own_records(people):
 	printers = next(row for row in holdout if row["topic"] == "Printers")
 	assert (printers["holdout_sessions"], printers["suggested_sessions"]) == (8, 54)
 	assert printers["difference"] == round(100 * (4 / 8 - 9 / 54), 1)
+	# a live known-issue notice with subscribers
+	notice = demo.made("known_issue")
+	assert frappe.db.get_value("Peer Known Issue", notice, ["status", "subscriber_count"]) == (
+		data["known_issue"]["status"],
+		len(data["known_issue"]["subscribers"]),
+	)
 
 	demo.remove(echo=lambda *_: None)
 	frappe.db.commit()
@@ -158,6 +164,8 @@ def test_the_demo_loads_once_and_removes_only_its_own_records(people):
 	assert not frappe.db.count("Peer Demo Record")
 	assert not frappe.db.count("Peer Article Review", {"article": doubted})
 	assert not frappe.db.count("Peer Ask Session", {"month": month})
+	assert not frappe.db.exists("Peer Known Issue", notice)
+	assert not frappe.db.count("Peer Known Issue Subscriber", {"notice": notice})
 	assert "Finance System" not in {
 		r.ticket_type for r in frappe.get_single("Peer Support Settings").excluded_ticket_types
 	}

@@ -1,7 +1,9 @@
 // peer_support:agent-peer-answers
 // HD Form Script for Helpdesk's agent ticket view, installed by peer_support (setup/install.py).
 // Adds a "Peer answers" action that lists colleagues' answers with endorse / hide / show actions, and
-// a "Similar solved" action: solved tickets and articles like this one (peer_support.api.knowledge.similar).
+// a "Similar solved" action: solved tickets and articles like this one (peer_support.api.knowledge.similar),
+// and a "Known issues" action: possible-incident alerts this ticket is part of, its known-issue notices,
+// publish / link / resolve (peer_support.api.incidents).
 // Plain DOM and fetch: Helpdesk v1.5 passes only `doc` to form scripts; later versions pass more.
 function setupForm({ doc }) {
 	const api = "/api/method/peer_support.api.";
@@ -156,6 +158,54 @@ function setupForm({ doc }) {
 		);
 	}
 
+	function openIncidents() {
+		const { panel, close } = dialog("Known issues");
+		const showError = (error) => window.alert(error.message);
+		const card = (title, meta, ...actions) => {
+			const node = el("article", "border:1px solid #e5e7eb;border-radius:8px;padding:12px;margin-bottom:10px");
+			node.append(el("div", "font-weight:600;font-size:14px;color:#111827", title), el("div", "font-size:12px;color:#6b7280;margin:4px 0 8px", meta));
+			actions.forEach((a) => node.append(a));
+			return node;
+		};
+		const publish = (args) => {
+			const title = window.prompt("Title of the known issue (colleagues read it on the community page)", args.title || "");
+			if (!title) return;
+			const summary = window.prompt("What people see: what is wrong and since when", "") || "";
+			call("incidents.publish", Object.assign({}, args, { title, summary }), true).then(refresh, showError);
+		};
+		const refresh = () =>
+			call("incidents.for_ticket", { ticket: doc.name }).then((found) => {
+				panel.replaceChildren();
+				heading(panel, `Known issues and incidents: #${doc.name}`, close);
+				found.alerts.forEach((a) => {
+					const node = card(a.subject, `Possible incident: ${a.people} people, ${a.tickets} tickets`,
+						button("Publish a known issue", () => publish({ alert: a.name, title: a.subject.replace(/^Possible incident: [^:]*: ?/, "") })),
+						button("Dismiss", () => call("incidents.dismiss", { alert: a.name }, true).then(refresh, showError)));
+					node.setAttribute("data-alert", a.name);
+					panel.append(node);
+				});
+				found.notices.forEach((n) => {
+					const actions = [button("Open in Desk", () => window.open(n.desk_route, "_blank"))];
+					if (n.active) {
+						actions.push(button("Resolve: tell everyone", () => call("incidents.resolve", { notice: n.name }, true).then(refresh, showError)));
+						actions.push(button("Unlink this ticket", () => call("incidents.unlink", { notice: n.name, ticket: doc.name }, true).then(refresh, showError)));
+					}
+					const node = card(`${n.name}: ${n.title}`, `${n.status} · ${n.tickets_count} linked ticket(s) · ${n.subscriber_count} subscriber(s)`, ...actions);
+					node.setAttribute("data-notice", n.name);
+					panel.append(node);
+				});
+				if (!found.alerts.length && !found.notices.length)
+					panel.append(el("p", "font-size:14px;margin-bottom:12px", "This ticket is in no alert and linked to no known issue."));
+				found.active.forEach((n) =>
+					panel.append(card(`${n.name}: ${n.title}`, `${n.status} · ${n.subscriber_count} subscriber(s)`,
+						button("Link this ticket", () => call("incidents.link", { notice: n.name, tickets: JSON.stringify([doc.name]) }, true).then(refresh, showError))))
+				);
+				panel.append(button("Publish a known issue from this ticket", () =>
+					publish({ tickets: JSON.stringify([doc.name]), topics: JSON.stringify(doc.ticket_type ? [doc.ticket_type] : []), title: doc.subject })));
+			}, showError);
+		refresh();
+	}
+
 	function open() {
 		const { panel, close } = dialog("Peer answers");
 		const showError = (error) => window.alert(error.message);
@@ -182,6 +232,7 @@ function setupForm({ doc }) {
 		actions: [
 			{ label: "Peer answers", icon: "users", onClick: open },
 			{ label: "Similar solved", icon: "search", onClick: openSimilar },
+			{ label: "Known issues", icon: "alert-triangle", onClick: openIncidents },
 		],
 	};
 }

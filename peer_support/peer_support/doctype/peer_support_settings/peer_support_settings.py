@@ -48,6 +48,10 @@ class PeerSupportSettings(Document):
 		flag_threshold: DF.Int
 		hidden_points: DF.Int
 		holdout_share: DF.Percent
+		incident_marks_threshold: DF.Int
+		incident_similarity: DF.Float
+		incident_tickets_threshold: DF.Int
+		incident_window_minutes: DF.Int
 		new_user_days: DF.Int
 		on_accept: DF.Literal["Resolve the Ticket", "Ask the Agent to Confirm"]
 		peer_window_overrides: DF.Table[PeerSupportWindowShare]
