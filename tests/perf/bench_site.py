@@ -230,7 +230,7 @@ class Names:
 # Generation
 
 
-def generate(tickets: int) -> dict:
+def generate(tickets: int, index: bool = True) -> dict:
 	"""The data set at `tickets` tickets; everything else scales with it (see BENCHMARK.md)."""
 	from peer_support.services import badges, reputation
 
@@ -868,8 +868,12 @@ def generate(tickets: int) -> dict:
 			last[0] = time.monotonic()
 			log(f"suggestion index: {done} / {total}", started)
 
-	rebuilt = search_index.rebuild(batch=256, progress=progress)
-	log(f"suggestion index: {rebuilt}", started)
+	if index:
+		rebuilt = search_index.rebuild(batch=256, progress=progress)
+		log(f"suggestion index: {rebuilt}", started)
+	else:  # --no-index: a data set for probes that do not read the index (tests/perf/incidents.py)
+		rebuilt = {"indexed": 0, "skipped": True}
+		log("suggestion index: not built (--no-index)")
 	state = {
 		"index": rebuilt,
 		"agent_tickets": [str(t["name"]) for t in ticket_list[-200:]],
@@ -1284,6 +1288,7 @@ def main() -> None:
 	parser.add_argument("--calls", type=int, default=200)
 	parser.add_argument("--base-url")
 	parser.add_argument("--out", type=Path)
+	parser.add_argument("--no-index", action="store_true", help="generate without the suggestion index")
 	options = parser.parse_args()
 	if not options.site.startswith("ps-bench-"):
 		raise SystemExit("this commits synthetic data: only throw-away ps-bench-* sites")
@@ -1295,7 +1300,7 @@ def main() -> None:
 			if frappe.db.get_global(STATE_KEY):
 				log("data set already generated on this site")
 			else:
-				generate(options.tickets)
+				generate(options.tickets, index=not options.no_index)
 		else:
 			measure(options.base_url, options.calls, options.out)
 	finally:

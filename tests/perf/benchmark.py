@@ -180,6 +180,12 @@ def main() -> int:
 	parser.add_argument(
 		"--site", help="reuse a kept ps-bench-* site (its data set stays; code is synced and migrated)"
 	)
+	parser.add_argument(
+		"--generate-only",
+		action="store_true",
+		help="make and keep the site with its data set, without the suggestion index, and measure nothing "
+		"(for probes that bring their own load, e.g. tests/perf/incidents.py)",
+	)
 	options = parser.parse_args()
 	if options.calls < 200:
 		log("note: fewer than 200 calls per figure")
@@ -202,7 +208,7 @@ def main() -> int:
 	if os.geteuid() == 0:
 		os.chown(work, bench.owner.pw_uid, bench.owner.pw_gid)
 	started = time.monotonic()
-	keep = options.keep_site or bool(options.site)
+	keep = options.keep_site or bool(options.site) or options.generate_only
 	server = None
 	try:
 		log(f"bench: {bench.path} (owner {bench.owner.pw_name}); installing this checkout")
@@ -228,9 +234,13 @@ def main() -> int:
 		env = {"PYTHONDONTWRITEBYTECODE": "1"}
 		step = time.monotonic()
 		log(f"generating the data set at {options.tickets} tickets")
-		if stream(bench, [*inner, "generate", "--tickets", str(options.tickets)], logfile, env):
+		generate = [*inner, "generate", "--tickets", str(options.tickets)]
+		if stream(bench, generate + (["--no-index"] if options.generate_only else []), logfile, env):
 			raise RuntimeError(f"generation failed, see {logfile}")
 		log(f"data set ready in {time.monotonic() - step:.0f} s")
+		if options.generate_only:
+			log(f"--generate-only: site {site} kept, nothing measured")
+			return 0
 
 		port = free_port()
 		server_log = open(RESULTS / f"benchmark-{options.tickets}-server.log", "w")
