@@ -102,6 +102,10 @@ def test_the_agent_sees_the_review_queue_in_desk_and_closes_the_review(browser, 
 	shot(agent, "knowledge-review-queue-desk.png")
 	agent.context.close()
 
+	# only the review's own method closes it: REST's generic write is refused, the Administrator's too
+	forged = admin.put(f"/api/resource/Peer Article Review/{doubted['review']}", json={"status": "Reviewed"})
+	assert forged.status_code == 403, forged.text
+	assert reviews(admin, doubted["article"])[0]["status"] == "Under Review"
 	# reviews are the desk's: a colleague (even the source answer's author) cannot close one
 	refused = people["lottie"].post(f"{API}.knowledge.close_review", data={"review": doubted["review"]})
 	assert refused.status_code == 404
