@@ -92,7 +92,12 @@ def test_similar_questions_and_articles_while_asking(people):
 	assert solved not in names(
 		as_user(people.olga, community.similar, "outlook asks for password again")["tickets"]
 	)
-	assert as_user(people.mia, community.similar, "a an") == {"tickets": [], "articles": [], "holdout": False}
+	assert as_user(people.mia, community.similar, "a an") == {
+		"tickets": [],
+		"articles": [],
+		"notices": [],
+		"holdout": False,
+	}
 
 
 def test_this_solved_it_records_a_deflection_and_files_nothing(people):

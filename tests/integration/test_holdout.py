@@ -41,7 +41,7 @@ def test_a_held_out_asker_gets_no_suggestions_stably_for_the_month(people, monke
 		colleague = as_user(people.lottie, community.ask_started)
 		suggested = as_user(people.lottie, community.similar, "Printer prints blank pages")
 	assert first["holdout"] is True and second["holdout"] is True and first["session"] != second["session"]
-	assert found == {"tickets": [], "articles": [], "holdout": True}
+	assert found == {"tickets": [], "articles": [], "notices": [], "holdout": True}
 	assert colleague["holdout"] is False and suggested["holdout"] is False
 	assert asked == [people.lottie]  # a held-out asker's text is not even searched
 	groups = frappe.get_all(SESSION, filters={"user": people.jeff}, pluck="holdout_group")
