@@ -165,6 +165,18 @@ def log(message: str, started: float | None = None) -> None:
 	print(f"[bench-site] {message}{suffix}", flush=True)
 
 
+def advance_ticket_series() -> None:
+	"""HD Ticket's names come from the naming series ".####" (prefix ''): tickets inserted by SQL with
+	their own numbers must move it on, or the next ticket made by Helpdesk takes a number in use."""
+	top = frappe.db.sql("SELECT MAX(CAST(name AS UNSIGNED)) FROM `tabHD Ticket`")[0][0] or 0
+	frappe.db.sql(
+		"INSERT INTO `tabSeries` (name, current) VALUES ('', %(top)s) "
+		"ON DUPLICATE KEY UPDATE current = GREATEST(current, %(top)s)",
+		{"top": int(top)},
+	)
+	frappe.db.commit()
+
+
 def insert_rows(doctype: str, columns: list[str], rows: list[tuple], label: str | None = None) -> None:
 	"""Placeholder bulk insert (services.rows.insert_rows), committed in slices with progress lines."""
 	from peer_support.services.rows import insert_rows as insert
@@ -696,6 +708,7 @@ def generate(tickets: int, index: bool = True) -> dict:
 		"HD Ticket",
 	)
 	log(f"tickets: {len(ticket_list)} inserted", started)
+	advance_ticket_series()
 	started = time.monotonic()
 	insert_rows(
 		"Peer Answer",
