@@ -22,7 +22,10 @@ export default defineConfig({
 		vue(),
 	],
 	resolve: {
-		alias: { "@": path.resolve(__dirname, "src") },
+		alias: [
+			{ find: "@", replacement: path.resolve(__dirname, "src") },
+			{ find: /^lowlight$/, replacement: path.resolve(__dirname, "src/lowlight.js") },
+		],
 		// one copy of ProseMirror, or the editor fails with "different instances of a keyed plugin"
 		dedupe: ["@tiptap/core", "@tiptap/pm", "prosemirror-state", "prosemirror-model", "prosemirror-view"],
 	},
