@@ -205,3 +205,19 @@ def test_feed_and_ticket_page_on_a_phone(browser, admin, people, run_id):
 	no_sideways_scroll(phone)
 	shot(phone, "community-app-ticket-375.png")
 	phone.context.close()
+
+
+def test_the_app_speaks_the_users_language(browser, admin, people, run_id):
+	"""The boot data carries the user's language's messages (peer_support/translations/de.csv)."""
+	email = people["emails"]["mia"]
+	assert admin.put(f"/api/resource/User/{email}", json={"language": "de"}).status_code == 200
+	try:
+		page = logged_in_page(browser, people["mia"])
+		page.goto(f"{people['mia'].base}{APP}")
+		page.get_by_role("heading", name="Fragen von Kollegen").wait_for(timeout=WAIT)
+		assert page.get_by_label("Fragen durchsuchen").count() == 1
+		assert page.locator("html").get_attribute("lang") == "de"
+		shot(page, "community-app-feed-de-1280.png")
+		page.context.close()
+	finally:
+		admin.put(f"/api/resource/User/{email}", json={"language": "en"})
