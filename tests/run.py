@@ -48,6 +48,10 @@ ADMIN_PASSWORD = "admin"  # of throw-away test sites only
 SITE_PREFIX = "ps-test-"  # every site this harness makes
 DROPPABLE = (SITE_PREFIX, "ps-bench-")  # the only sites it (and tests/perf/benchmark.py) drops
 HARNESS_MARK = ".peer-support-harness-copy"
+# Not copied, not part of a checkout's stamp: what `bench build --app peer_support` writes (the
+# community app's bundle and entry page), besides node_modules anywhere.
+BUILD_OUTPUT = ("peer_support/public/frontend", "peer_support/www/community-app.html")
+NOT_COPIED = {".git", "test-results", "__pycache__", "node_modules"}
 
 
 def log(message: str) -> None:
@@ -185,11 +189,7 @@ class Bench:
 				)
 			if target.exists():
 				shutil.rmtree(target)
-			shutil.copytree(
-				ROOT,
-				target,
-				ignore=shutil.ignore_patterns(".git", "test-results", "__pycache__", "*.pyc", "node_modules"),
-			)
+			shutil.copytree(ROOT, target, ignore=not_copied)
 			(target / HARNESS_MARK).write_text(
 				f"copied from {ROOT} by tests/run.py; replaced when the checkout changes\n"
 			)
@@ -213,9 +213,23 @@ class Bench:
 		apps = (self.sites / "apps.txt").read_text().split()
 		if APP not in apps:
 			(self.sites / "apps.txt").write_text("\n".join([*apps, APP]) + "\n")
+		self.build_frontend(logfile)
 		if target.resolve() != ROOT:
 			with open(target / HARNESS_MARK, "a") as mark:
 				mark.write(f"installed: {stamp}\n")
+
+	def build_frontend(self, logfile: Path) -> None:
+		"""`bench build --app peer_support`, as the bench owner: Frappe's esbuild runs the app's root
+		package.json "build" script, which installs frontend/'s locked packages from the npm registry
+		(cached in the owner's yarn cache after the first time) and builds the community app with Vite."""
+		started = time.monotonic()
+		code, _ = self.frappe(None, ["build", "--app", APP], logfile)  # from sites/, as bench runs it
+		took = time.monotonic() - started
+		with open(logfile, "a") as out:
+			out.write(f"bench build --app {APP}: exit {code} in {took:.0f} s\n")
+		if code:
+			raise RuntimeError(f"bench build --app {APP} failed after {took:.0f} s, see {logfile}")
+		log(f"bench build --app {APP} ({self.path.name}): {took:.0f} s")
 
 	def serve(self, site: str, port: int, log_file) -> subprocess.Popen:
 		"""Frappe's web server for `site` on 127.0.0.1:port, as the bench owner, in its own process group."""
@@ -297,11 +311,31 @@ def checkout_stamp() -> str:
 	import hashlib
 
 	digest = hashlib.sha256()
-	for path in sorted(ROOT.rglob("*")):
-		parts = path.relative_to(ROOT).parts
-		if path.is_file() and not {".git", "test-results", "__pycache__", "node_modules"} & set(parts):
-			digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+	files = []
+	for folder, dirs, names in os.walk(ROOT):
+		dirs[:] = [d for d in dirs if d not in NOT_COPIED and not is_build_output(Path(folder) / d)]
+		files += [
+			Path(folder) / n
+			for n in names
+			if not n.endswith(".pyc") and not is_build_output(Path(folder) / n)
+		]
+	for path in sorted(files):
+		digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
 	return digest.hexdigest()[:16]
+
+
+def is_build_output(path: Path) -> bool:
+	relative = path.relative_to(ROOT).as_posix()
+	return any(relative == out or relative.startswith(out + "/") for out in BUILD_OUTPUT)
+
+
+def not_copied(folder: str, names: list[str]) -> set[str]:
+	"""shutil.copytree's ignore: NOT_COPIED anywhere, compiled Python, the build output."""
+	return {
+		name
+		for name in names
+		if name in NOT_COPIED or name.endswith(".pyc") or is_build_output(Path(folder) / name)
+	}
 
 
 def app_version(bench: Path, app: str) -> str:
