@@ -196,7 +196,8 @@ def subject_vectors(units: list[Unit]) -> dict:
 
 	found, missing = {}, []
 	for unit in units:
-		cached = frappe.cache.get_value(VECTOR_KEY.format(unit.name))
+		# expires=True: read Redis, never the process's memo (which would keep a first miss for good)
+		cached = frappe.cache.get_value(VECTOR_KEY.format(unit.name), expires=True)
 		vector = search_index.decode_vector(cached) if cached else None
 		if vector is not None:
 			found[unit.name] = vector
