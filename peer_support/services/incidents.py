@@ -45,7 +45,7 @@ from peer_support.core.incidents import (
 	to_tell_on_resolve,
 )
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services import notify
+from peer_support.services import access, notify
 from peer_support.services.write_path import peer_writes
 
 NOTICE = "Peer Known Issue"
@@ -90,7 +90,13 @@ def queue_detection() -> bool:
 	per site (a Redis key), deduplicated by job id (a queued run will see this change too). Returns
 	whether this call queued one. The one-minute cron catches anything in between."""
 	settings = get_settings()
-	if not settings.enabled or not thresholds(settings).enabled or frappe.flags.in_install:
+	# (during install or migrate Frappe would run a queued job at once, inside the command)
+	if (
+		not settings.enabled
+		or not thresholds(settings).enabled
+		or frappe.flags.in_install
+		or frappe.flags.in_migrate
+	):
 		return False
 	key = frappe.cache.make_key(QUEUED_KEY)
 	if not frappe.cache.set(key, 1, ex=QUEUED_SECONDS, nx=True):
@@ -190,7 +196,8 @@ def subject_vectors(units: list[Unit]) -> dict:
 
 	found, missing = {}, []
 	for unit in units:
-		cached = frappe.cache.get_value(VECTOR_KEY.format(unit.name))
+		# expires=True: read Redis, never the process's memo (which would keep a first miss for good)
+		cached = frappe.cache.get_value(VECTOR_KEY.format(unit.name), expires=True)
 		vector = search_index.decode_vector(cached) if cached else None
 		if vector is not None:
 			found[unit.name] = vector
@@ -759,7 +766,7 @@ def for_ticket(ticket: str) -> dict:
 		.where(Row.ticket == ticket)
 		.run(pluck=True)
 	)
-	me = frappe._dict(user=frappe.session.user, is_agent=True)
+	me = access.viewer()  # an agent (the caller checked)
 	rows = frappe.get_all(NOTICE, filters={"name": ["in", linked or [""]]}, fields=list(NOTICE_FIELDS))
 	Alert = DocType(ALERT)
 	alerts = [
