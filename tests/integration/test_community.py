@@ -77,10 +77,13 @@ def test_the_requester_shares_and_unshares_with_an_activity_entry(people):
 def test_an_agent_may_share_a_colleague_may_not(people):
 	ticket = jeffs_ticket(people)
 	frappe.set_user(people.lottie)
-	with pytest.raises(frappe.PermissionError, match="Only the requester or an agent"):
+	with pytest.raises(frappe.DoesNotExistError):  # private: not even there for a colleague
 		api.share(ticket.name)
 	frappe.set_user(people.derek)
 	assert api.share(ticket.name)["visibility"] == "Community"
+	frappe.set_user(people.lottie)
+	with pytest.raises(frappe.PermissionError, match="Only the requester or an agent"):
+		api.share(ticket.name, "Private")  # a community question she reads: not hers to change
 
 
 def test_sharing_refusals_have_messages(people):
