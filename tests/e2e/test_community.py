@@ -34,7 +34,7 @@ def test_a_colleague_cannot_read_a_private_ticket_over_helpdesk_rest(people, tic
 
 def test_only_the_requester_or_an_agent_shares(people, ticket):
 	response = people["lottie"].post(f"{API}.share", data={"ticket": ticket})
-	assert response.status_code == 403 and "Only the requester or an agent" in message(response)
+	assert response.status_code == 404, response.text  # private: not there for a colleague
 	response = people["jeff"].post(f"{API}.share", data={"ticket": ticket})
 	assert response.status_code == 200, response.text
 	shared = response.json()["message"]
@@ -42,6 +42,9 @@ def test_only_the_requester_or_an_agent_shares(people, ticket):
 		ticket,
 		"Community",
 	)  # a number on v1.5, text on v1.2x
+	# a community question the colleague reads, but not hers to make private
+	response = people["lottie"].post(f"{API}.share", data={"ticket": ticket, "visibility": "Private"})
+	assert response.status_code == 403 and "Only the requester or an agent" in message(response)
 
 
 def test_the_colleague_reads_a_safe_projection(people, ticket, outsider):
