@@ -195,9 +195,15 @@ def subject_vectors(units: list[Unit]) -> dict:
 	from peer_support import embedding
 
 	found, missing = {}, []
+
+	def key(unit: Unit) -> str:
+		# By name and subject: an agent may edit the subject, and a rolled-back ticket's number is
+		# given again by Helpdesk 1.2x's naming series (tests): neither may reuse another text's vector.
+		return VECTOR_KEY.format(f"{unit.name}:{search_index.text_hash(unit.subject or '')[:16]}")
+
 	for unit in units:
 		# expires=True: read Redis, never the process's memo (which would keep a first miss for good)
-		cached = frappe.cache.get_value(VECTOR_KEY.format(unit.name), expires=True)
+		cached = frappe.cache.get_value(key(unit), expires=True)
 		vector = search_index.decode_vector(cached) if cached else None
 		if vector is not None:
 			found[unit.name] = vector
@@ -208,9 +214,7 @@ def subject_vectors(units: list[Unit]) -> dict:
 		vectors = encoder.encode([u.subject or "" for u in missing], max_tokens=embedding.QUERY_TOKENS)
 		for unit, vector in zip(missing, vectors, strict=True):
 			found[unit.name] = vector
-			frappe.cache.set_value(
-				VECTOR_KEY.format(unit.name), search_index.encode_vector(vector), expires_in_sec=ttl
-			)
+			frappe.cache.set_value(key(unit), search_index.encode_vector(vector), expires_in_sec=ttl)
 	return found
 
 
