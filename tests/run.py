@@ -294,6 +294,17 @@ class Bench:
 		# of a later run would otherwise pick them up, fail on the dropped site and hold up its own.
 		# purge-jobs' own --site (not the global one, which would make it empty every queue).
 		self.frappe(None, ["purge-jobs", "--site", site], logfile)
+		# Its finished and failed jobs too: a worker's registry clean-up opens each job's site, and one of
+		# a dropped site stops the worker ("found an unhandled exception, quitting").
+		snippet = (
+			f"import frappe; frappe.init(site={site!r}, sites_path='.'); "
+			"from frappe.utils.background_jobs import get_queue, get_queue_list\n"
+			"for name in get_queue_list():\n"
+			" q = get_queue(name)\n"
+			" for r in (q.failed_job_registry, q.finished_job_registry, q.deferred_job_registry):\n"
+			f"  [r.remove(j, delete_job=True) for j in r.get_job_ids() if j.startswith({site + '::'!r})]"
+		)
+		self.run([str(self.python), "-c", snippet], logfile, cwd=self.sites)
 		root_password = os.environ.get("PEER_SUPPORT_DB_ROOT_PASSWORD", "")
 		self.frappe(
 			None,
