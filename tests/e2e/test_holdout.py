@@ -92,7 +92,7 @@ def test_a_held_out_asker_sees_no_suggestions_and_a_colleague_does(
 	assert SOLVED not in held.inner_text("main")
 	# and the server says the same to a direct call: nothing to suggest, and why
 	found = askers["held_out"].get(f"{API}.community.similar", params={"subject": TYPED}).json()["message"]
-	assert found == {"tickets": [], "articles": [], "holdout": True}
+	assert found == {"tickets": [], "articles": [], "notices": [], "holdout": True}
 	shot(held, "holdout-ask-held-out-1280.png")
 	held.context.close()
 	assert asked == [], "no suggestions were requested for the held-out asker"
