@@ -772,24 +772,7 @@ def for_ticket(ticket: str) -> dict:
 	)
 	me = access.viewer()  # an agent (the caller checked)
 	rows = frappe.get_all(NOTICE, filters={"name": ["in", linked or [""]]}, fields=list(NOTICE_FIELDS))
-	Alert = DocType(ALERT)
-	alerts = [
-		a
-		for a in frappe.qb.from_(Alert)
-		.select(
-			Alert.name,
-			Alert.subject,
-			Alert.people_count,
-			Alert.tickets_count,
-			Alert.tickets,
-			Alert.alerted_on,
-		)
-		.where(Alert.status == OPEN)
-		.orderby(Alert.alerted_on, order=frappe.qb.desc)
-		.limit(50)
-		.run(as_dict=True)
-		if ticket in json.loads(a.tickets or "[]")
-	]
+	alerts = [a for a in open_alerts("tickets") if ticket in json.loads(a.tickets or "[]")]
 	return {
 		"ticket": ticket,
 		"notices": project(rows, me),
@@ -801,7 +784,8 @@ def for_ticket(ticket: str) -> dict:
 	}
 
 
-def open_alerts() -> list[dict]:
+def open_alerts(*extra: str) -> list[dict]:
+	"""The 50 newest open alerts (with the `extra` columns too), newest first."""
 	Alert = DocType(ALERT)
 	return (
 		frappe.qb.from_(Alert)
@@ -813,6 +797,7 @@ def open_alerts() -> list[dict]:
 			Alert.tickets_count,
 			Alert.first_ticket,
 			Alert.alerted_on,
+			*(Alert[column] for column in extra),
 		)
 		.where(Alert.status == OPEN)
 		.orderby(Alert.alerted_on, order=frappe.qb.desc)
