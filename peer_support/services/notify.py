@@ -7,8 +7,8 @@ fails notifies nobody.
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.utils import strip_html
 
+from peer_support.core.text import excerpt  # noqa: F401 (notify.excerpt is used across the app)
 from peer_support.host import agent_ticket_route, became_done, is_agent
 
 
@@ -52,11 +52,6 @@ def notify(
 		enqueue_after_commit=True,
 		now=frappe.flags.in_test,
 	)
-
-
-def excerpt(html: str | None, length: int = 300) -> str:
-	text = strip_html(html or "").strip()
-	return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def ticket_agents(ticket: str) -> list[str]:

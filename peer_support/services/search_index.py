@@ -22,7 +22,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import frappe
 import numpy as np
-from frappe.utils import strip_html
 
 from peer_support import embedding, host
 from peer_support.core.audience import ALL_PORTAL_USERS
@@ -34,6 +33,7 @@ from peer_support.core.retrieval import (
 	fuse,
 	top_by_similarity,
 )
+from peer_support.core.text import plain_text
 from peer_support.core.visibility import COMMUNITY
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 
@@ -83,7 +83,7 @@ def entry_name(doctype: str, name) -> str:
 
 
 def plain(html: str | None) -> str:
-	return " ".join(strip_html(html or "").split())
+	return plain_text(html)
 
 
 def ticket_entry(name) -> dict | None:
