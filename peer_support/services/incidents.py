@@ -770,6 +770,7 @@ def for_ticket(ticket: str) -> dict:
 		.where(Row.ticket == ticket)
 		.run(pluck=True)
 	)
+	already = set(linked)
 	me = access.viewer()  # an agent (the caller checked)
 	rows = frappe.get_all(NOTICE, filters={"name": ["in", linked or [""]]}, fields=list(NOTICE_FIELDS))
 	alerts = [a for a in open_alerts("tickets") if ticket in json.loads(a.tickets or "[]")]
@@ -780,7 +781,7 @@ def for_ticket(ticket: str) -> dict:
 			{"name": a.name, "subject": a.subject, "people": a.people_count, "tickets": a.tickets_count}
 			for a in alerts
 		],
-		"active": [n for n in project(active_notices(me), me) if n["name"] not in set(linked)],
+		"active": [n for n in project(active_notices(me), me) if n["name"] not in already],
 	}
 
 

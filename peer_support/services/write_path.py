@@ -91,6 +91,10 @@ def refuse(doctype: str) -> None:
 class AppWritten(Document):
 	"""Base of this app's community doctypes: written only inside `peer_writes()`."""
 
+	def before_insert(self):  # before the naming, which would refuse first for want of a name
+		if not inside():
+			refuse(self.doctype)
+
 	def before_validate(self):  # runs even where `flags.ignore_validate` skips validate()
 		if not inside():
 			refuse(self.doctype)
