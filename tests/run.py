@@ -50,7 +50,7 @@ DROPPABLE = (SITE_PREFIX, "ps-bench-")  # the only sites it (and tests/perf/benc
 HARNESS_MARK = ".peer-support-harness-copy"
 # Not copied, not part of a checkout's stamp: what `bench build --app peer_support` writes (the
 # community app's bundle and entry page), besides node_modules anywhere.
-BUILD_OUTPUT = ("peer_support/public/frontend", "peer_support/www/community-app.html")
+BUILD_OUTPUT = ("peer_support/public/frontend", "peer_support/www/community.html")
 NOT_COPIED = {".git", "test-results", "__pycache__", "node_modules"}
 
 
@@ -252,6 +252,13 @@ class Bench:
 		the app's jobs (notifications, the suggestion index) run as they do on a real site."""
 		queues = ["worker", "--queue", "short,default,long"]
 		return self.spawn([str(self.python), "-m", "frappe.utils.bench_helper", "frappe", *queues], log_file)
+
+	def realtime(self, site: str, port: int, log_file) -> subprocess.Popen:
+		"""Frappe's socket.io server (apps/frappe/socketio.js, as `bench start` runs it) for `site` on
+		port: node_utils' get_conf reads the site and port from these variables over the bench's config."""
+		node = shutil.which("node") or "node"
+		env = ["env", f"FRAPPE_SITE={site}", f"FRAPPE_SOCKETIO_PORT={port}"]
+		return self.spawn([*env, node, str(self.path / "apps" / "frappe" / "socketio.js")], log_file)
 
 	def spawn(self, args: list[str], log_file) -> subprocess.Popen:
 		"""A long-running bench process as the bench owner, in its own process group (killed as one)."""
@@ -507,14 +514,24 @@ def e2e_tier(bench: Bench, site: str, e2e: Tier, results: Path, runner, env: dic
 	artifacts = Path(tempfile.mkdtemp(prefix="peer-support-e2e-"))
 	if os.geteuid() == 0:
 		os.chown(artifacts, bench.owner.pw_uid, bench.owner.pw_gid)
-	log(f"e2e[{bench.label}]: serving {site} on 127.0.0.1:{port}")
+	# Live updates: the site's pages connect to its own socket.io server on this port (boot data).
+	realtime_port = free_port()
+	bench.frappe(
+		site, ["set-config", "--parse", "socketio_port", str(realtime_port)], results / "e2e-setup.log"
+	)
+	log(f"e2e[{bench.label}]: serving {site} on 127.0.0.1:{port}, realtime on {realtime_port}")
 	server = bench.serve(site, port, server_log)
 	worker_log = open(results / "worker.log", "w")
 	worker = bench.worker(worker_log)
+	realtime_log = open(results / "realtime.log", "w")
+	realtime = bench.realtime(site, realtime_port, realtime_log)
 	try:
 		base = f"http://127.0.0.1:{port}"
 		if not wait_for(f"{base}/api/method/ping", 90):
 			e2e.note = f"FAILED (web server did not start, see {results / 'server.log'})"
+			return
+		if not wait_for(f"http://127.0.0.1:{realtime_port}/socket.io/?EIO=4&transport=polling", 60):
+			e2e.note = f"FAILED (socket.io server did not start, see {results / 'realtime.log'})"
 			return
 		code, output = run_pytest(
 			python,
@@ -532,11 +549,11 @@ def e2e_tier(bench: Bench, site: str, e2e: Tier, results: Path, runner, env: dic
 		e2e.add(output, code)
 		shutil.copytree(artifacts, results / "e2e-artifacts", dirs_exist_ok=True)
 	finally:
-		for process in (server, worker):
+		for process in (server, worker, realtime):
 			os.killpg(process.pid, 15)
 			process.wait(timeout=30)
-		server_log.close()
-		worker_log.close()
+		for log_file in (server_log, worker_log, realtime_log):
+			log_file.close()
 		shutil.rmtree(artifacts, ignore_errors=True)
 
 

@@ -14,7 +14,7 @@ from peer_support.core.visibility import VISIBILITIES
 from peer_support.host import feedback_options as host_feedback_options
 from peer_support.host import log_activity
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services import access, incidents, knowledge_review
+from peer_support.services import access, incidents, knowledge_review, live
 from peer_support.services.access import ticket_access
 from peer_support.services.peer_window import window_status
 from peer_support.services.projection import answers_of
@@ -36,6 +36,8 @@ def share(ticket: str | int | None = None, visibility: str = "Community") -> dic
 	)
 	doc = frappe.get_doc("HD Ticket", view.ticket.name)
 	if doc.get(VISIBILITY_FIELD) != visibility:
+		# Pages open on the old visibility hear of the change; the new one has a room of its own.
+		live.changed(doc.name, doc.get(VISIBILITY_FIELD), "visibility")
 		doc.set(VISIBILITY_FIELD, visibility)
 		# Checked above: the requester or an agent; the sharing gate runs in before_save all the same.
 		with peer_writes():
@@ -65,6 +67,8 @@ def project(ticket: frappe._dict, settings, me) -> dict:
 		"topic": ticket.ticket_type,
 		"status": ticket.status,
 		"visibility": ticket.get(VISIBILITY_FIELD),
+		# the room of this ticket's live updates, for this reader only (see services.live)
+		"live_room": live.room_token(ticket.name, ticket.get(VISIBILITY_FIELD)),
 		"peer_status": ticket.peer_status,
 		"affected_count": ticket.peer_affected_count or 0,
 		"created": str(ticket.creation),
@@ -155,6 +159,7 @@ def affected(ticket: str | int | None = None, affected: bool = True) -> dict:
 		).run()
 		if delta > 0:
 			incidents.queue_detection()  # many marks may be an incident: a job decides, after the commit
+		live.changed(facts.name, facts.get(VISIBILITY_FIELD), "affected")
 	count = frappe.db.get_value("HD Ticket", facts.name, "peer_affected_count")
 	return {"name": facts.name, "affected": bool(affected), "affected_count": count}
 

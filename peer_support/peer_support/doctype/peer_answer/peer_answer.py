@@ -29,7 +29,7 @@ from peer_support.core.answers import (
 )
 from peer_support.core.reputation import VoteRefusal, vote_refusal
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
-from peer_support.services import access, notify, reputation, search_index
+from peer_support.services import access, live, notify, reputation, search_index
 from peer_support.services.rows import get_field, get_row, insert_row, param, statement
 from peer_support.services.write_path import AppWritten, peer_writes
 
@@ -79,6 +79,7 @@ class PeerAnswer(AppWritten):
 	# ----------
 
 	@frappe.whitelist(methods=["POST"])
+	@live.publishes("edit")
 	def edit(self, body: str | None = None) -> None:
 		"""The author edits their answer, until it is accepted (the edit is kept in its version history)."""
 		view = self.view()
@@ -100,6 +101,7 @@ class PeerAnswer(AppWritten):
 	# ----------
 
 	@frappe.whitelist(methods=["POST"])
+	@live.publishes("vote")
 	def vote(self, value: int | None = None) -> int:
 		"""+1 helpful, -1 not helpful, 0 takes one's vote back; one vote per colleague and answer.
 		Returns the answer's score after the vote."""
@@ -173,6 +175,7 @@ class PeerAnswer(AppWritten):
 		return self.score
 
 	@frappe.whitelist(methods=["POST"])
+	@live.publishes("flag")
 	def flag(self, reason: str | None = None) -> None:
 		"""A colleague reports the answer; enough flags hide it for review and tell the agents."""
 		view = self.view(for_update=True)
@@ -221,6 +224,7 @@ class PeerAnswer(AppWritten):
 	# -------------
 
 	@frappe.whitelist(methods=["POST"])
+	@live.publishes("accept")
 	def accept(self, feedback: str | None = None) -> None:
 		"""The requester accepts the answer that solved their problem.
 
@@ -286,6 +290,7 @@ class PeerAnswer(AppWritten):
 			)
 
 	@frappe.whitelist(methods=["POST"])
+	@live.publishes("accept")
 	def withdraw(self) -> None:
 		"""Withdraw the acceptance (the requester, or an agent); a ticket this app resolved is reopened,
 		as far as Helpdesk's rules let the caller reopen it."""
@@ -322,6 +327,7 @@ class PeerAnswer(AppWritten):
 	# ----------------
 
 	@frappe.whitelist(methods=["POST"])
+	@live.publishes("endorse")
 	def endorse(self) -> None:
 		"""An agent marks the answer "verified by IT"."""
 		view = self.view().require_agent()
@@ -339,6 +345,7 @@ class PeerAnswer(AppWritten):
 		)
 
 	@frappe.whitelist(methods=["POST"])
+	@live.publishes("endorse")
 	def unendorse(self) -> None:
 		view = self.view().require_agent()
 		self.require_visible()
@@ -352,6 +359,7 @@ class PeerAnswer(AppWritten):
 		)
 
 	@frappe.whitelist(methods=["POST"])
+	@live.publishes("hide")
 	def hide(self, reason: str | None = None) -> None:
 		"""An agent hides the answer (wrong, unsafe, leaking data); colleagues stop seeing it at once."""
 		view = self.view().require_agent()
@@ -368,6 +376,7 @@ class PeerAnswer(AppWritten):
 		)
 
 	@frappe.whitelist(methods=["POST"])
+	@live.publishes("hide")
 	def show(self) -> None:
 		"""An agent shows a hidden answer again; what hiding took back is given back."""
 		view = self.view().require_agent()
