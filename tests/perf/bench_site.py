@@ -1005,6 +1005,16 @@ def reads(state: dict) -> list[tuple]:
 			{"filter": "newest", "page": 1, "page_size": PAGE_SIZE},
 		),
 		("ticket page, 20 answers", reader, "peer_support.api.tickets.get", {"ticket": state["page_ticket"]}),
+		# the community app's other reads: the feed's known issues, the pages' options, the profile
+		("known issues (feed)", reader, "peer_support.api.incidents.notices", {}),
+		("options (ask, profile)", reader, "peer_support.api.community.options", {}),
+		("profile", reader, "peer_support.api.profiles.get", {}),
+		(
+			"sharing decision (ask)",
+			reader,
+			"peer_support.api.community.sharing",
+			{"ticket": state["page_ticket"]},
+		),
 		("leaderboard all time", reader, "peer_support.api.profiles.leaderboard", {"period": "all"}),
 		("leaderboard this month", reader, "peer_support.api.profiles.leaderboard", {"period": "month"}),
 		(
@@ -1165,7 +1175,7 @@ def measure_http(state: dict, base_url: str, calls: int) -> list[dict]:
 			# The CSRF token a page of the site carries (tests/e2e/conftest.py's Client.login).
 			for page in ("/app", "/community"):
 				found = re.search(
-					r'csrf_token = "([0-9a-f]{20,})"', client.get(base_url + page, timeout=60).text
+					r'csrf_token(?:"\])? = "([0-9a-f]{20,})"', client.get(base_url + page, timeout=60).text
 				)
 				if found:
 					client.headers["X-Frappe-CSRF-Token"] = found.group(1)

@@ -39,6 +39,18 @@ LEADERBOARD_P95_MS = 20
 SUGGESTION_P95_MS = 60  # in-process, at 100k tickets
 PING_RATIO = 2.0  # over HTTP: the suggestion's p95 against Frappe's ping's, timed in the same rounds
 SUGGESTIONS = ("similar-ticket suggestion", "agent: similar solved tickets")
+# Issue 16: every read the community app makes, over HTTP, within 1.5x ping's p95 in the same rounds.
+PAGE_CALLS = (
+	"feed page 1",
+	"ticket page, 20 answers",
+	"known issues (feed)",
+	"options (ask, profile)",
+	"profile",
+	"sharing decision (ask)",
+	"leaderboard all time",
+	"similar-ticket suggestion",
+)
+PAGE_PING_RATIO = 1.5
 GROWTH = 2.0
 
 
@@ -108,6 +120,14 @@ def targets(data: dict, other: dict | None) -> list[dict]:
 			check(
 				f"{name} p95 <= {PING_RATIO}x ping's p95 (HTTP, same rounds)",
 				r["ping_ratio_p95"] <= PING_RATIO,
+				f"{r['p95_ms']} ms, {r['ping_ratio_p95']}x",
+			)
+	for name in PAGE_CALLS:
+		r = find(results, name, "http")
+		if r and "ping_ratio_p95" in r:
+			check(
+				f"community app: {name} p95 <= {PAGE_PING_RATIO}x ping's p95 (HTTP, same rounds)",
+				r["ping_ratio_p95"] <= PAGE_PING_RATIO,
 				f"{r['p95_ms']} ms, {r['ping_ratio_p95']}x",
 			)
 	if other:
