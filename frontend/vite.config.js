@@ -1,6 +1,6 @@
 // The community app: built by `bench build --app peer_support` (the app's root package.json "build"
 // script, which Frappe's esbuild runs for each app) into peer_support/public/frontend, with its entry
-// page copied to peer_support/www/community-app.html (both build output, not in git).
+// page copied to peer_support/www/community.html (both build output, not in git).
 import path from "path";
 import vue from "@vitejs/plugin-vue";
 import frappeui from "frappe-ui/vite";
@@ -11,12 +11,12 @@ export default defineConfig({
 		frappeui({
 			frappeProxy: true, // `yarn dev` proxies /api to the bench's web server
 			lucideIcons: true, // ~icons/lucide/* and lucide-* classes, as Helpdesk uses them
-			jinjaBootData: true, // the entry page writes `boot` (community_app.py) into window
+			jinjaBootData: true, // the entry page writes `boot` (peer_support/www/community.py) into window
 			buildConfig: {
 				outDir: "../peer_support/public/frontend",
 				emptyOutDir: true,
 				sourcemap: false,
-				indexHtmlPath: "../peer_support/www/community-app.html",
+				indexHtmlPath: "../peer_support/www/community.html",
 			},
 		}),
 		vue(),

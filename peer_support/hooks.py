@@ -19,11 +19,10 @@ before_uninstall = "peer_support.setup.install.before_uninstall"
 
 # Website
 # -------
-# /community/<ticket>, /community/ask and /community/profile are drawn by the same page.
+# /community/<ticket>, /community/ask, /community/profile and /community/known-issues/<notice> are
+# drawn by the same page, the community app's router.
 website_route_rules = [
 	{"from_route": "/community/<path:app_path>", "to_route": "community"},
-	# The frappe-ui app (issue 16), beside the old page until it replaces it: its router draws the sub-routes.
-	{"from_route": "/community-app/<path:app_path>", "to_route": "community-app"},
 ]
 
 portal_menu_items = [{"title": "Community", "route": "/community", "reference_doctype": "", "role": ""}]

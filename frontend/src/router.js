@@ -7,6 +7,12 @@ export const router = createRouter({
 		{ path: "/", name: "Feed", component: () => import("./pages/Feed.vue") },
 		{ path: "/ask", name: "Ask", component: () => import("./pages/Ask.vue") },
 		{ path: "/profile", name: "Profile", component: () => import("./pages/Profile.vue") },
+		{
+			path: "/known-issues/:notice",
+			name: "KnownIssue",
+			component: () => import("./pages/KnownIssue.vue"),
+			props: true,
+		},
 		{ path: "/:ticket", name: "Ticket", component: () => import("./pages/Ticket.vue"), props: true },
 	],
 	scrollBehavior: () => ({ top: 0 }),

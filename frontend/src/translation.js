@@ -1,5 +1,5 @@
 // __() as Helpdesk and CRM have it: the messages of the user's language come with the boot data
-// (window.translated_messages, written by peer_support/www/community_app.py), "{0}" takes arguments.
+// (window.translated_messages, written by peer_support/www/community.py), "{0}" takes arguments.
 export function __(message, ...args) {
 	const translated = (window.translated_messages || {})[message] || message;
 	if (!args.length) return translated;

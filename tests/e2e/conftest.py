@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
 	"--disable-sync",
 ]
 PASSWORD = "Peer-Support-e2e-2026!"
+TICKETS = "/api/method/peer_support.api.tickets"
+ANSWERS = "/api/method/peer_support.api.answers"
 
 
 class Client(requests.Session):
@@ -47,7 +49,7 @@ class Client(requests.Session):
 		assert response.status_code == 200, response.text
 		# /me of a portal user may print "None" before any page made a token; /community always makes one.
 		for page in ("/app", "/community"):
-			found = re.search(r'csrf_token = "([0-9a-f]{20,})"', self.get(page).text)
+			found = re.search(r'csrf_token(?:"\])? = "([0-9a-f]{20,})"', self.get(page).text)
 			if found:
 				self.headers["X-Frappe-CSRF-Token"] = found.group(1)
 				return self
@@ -193,3 +195,35 @@ def logged_in_page(browser, client, width: int = 1280, height: int = 900):
 	context = browser.new_context(viewport={"width": width, "height": height})
 	context.add_cookies([{"name": c.name, "value": c.value, "url": client.base} for c in client.cookies])
 	return context.new_page()
+
+
+def shot(page, name: str) -> None:
+	ARTIFACTS.mkdir(parents=True, exist_ok=True)
+	page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def shared_question(admin, people, subject: str, asker: str = "jeff") -> str:
+	"""A ticket of `asker`'s, filed in Helpdesk's portal and shared with colleagues."""
+	ticket = create(
+		admin,
+		"HD Ticket",
+		{
+			"subject": subject,
+			"priority": "Low",
+			"description": "<p>It started this morning.</p>",
+			"raised_by": people["emails"][asker],
+			"customer": people["customer"],
+			"via_customer_portal": 1,
+		},
+	)
+	name = str(ticket["name"])
+	response = people[asker].post(f"{TICKETS}.share", data={"ticket": name})
+	assert response.status_code == 200, response.text
+	return name
+
+
+def answer(people, who: str, ticket: str, body: str) -> str:
+	"""`who` answers `ticket` over HTTP; the new answer's name."""
+	response = people[who].post(f"{ANSWERS}.create", data={"ticket": ticket, "body": body})
+	assert response.status_code == 200, response.text
+	return response.json()["message"]["name"]

@@ -1,49 +1,19 @@
-"""The community app (frappe-ui, /community-app) in headless Chromium: Lottie finds Jeff's shared
+"""The community app (frappe-ui, /community) in headless Chromium: Lottie finds Jeff's shared
 question in the feed and answers it in the rich-text editor, Mia votes, Jeff accepts in a dialog; a
 half-written answer survives votes and a flag on other answers; the agent endorses and hides; the
 feed and the ticket page at 375 px. Screenshots at 1280 and 375 px in the artefacts folder."""
 
+import base64
 import json
 import uuid
 
 import pytest
-from conftest import ARTIFACTS, create, logged_in_page
+from conftest import ARTIFACTS, answer, logged_in_page, shared_question, shot
 
-APP = "/community-app"
+APP = "/community"
 TICKETS = "/api/method/peer_support.api.tickets"
 ANSWERS = "/api/method/peer_support.api.answers"
 WAIT = 30_000
-
-
-def shot(page, name: str) -> None:
-	ARTIFACTS.mkdir(parents=True, exist_ok=True)
-	page.screenshot(path=str(ARTIFACTS / name), full_page=True)
-
-
-def shared_question(admin, people, subject: str, asker: str = "jeff") -> str:
-	"""A ticket of `asker`'s, filed in Helpdesk's portal and shared with colleagues."""
-	ticket = create(
-		admin,
-		"HD Ticket",
-		{
-			"subject": subject,
-			"priority": "Low",
-			"description": "<p>It started this morning.</p>",
-			"raised_by": people["emails"][asker],
-			"customer": people["customer"],
-			"via_customer_portal": 1,
-		},
-	)
-	name = str(ticket["name"])
-	response = people[asker].post(f"{TICKETS}.share", data={"ticket": name})
-	assert response.status_code == 200, response.text
-	return name
-
-
-def answer(people, who: str, ticket: str, body: str) -> str:
-	response = people[who].post(f"{ANSWERS}.create", data={"ticket": ticket, "body": body})
-	assert response.status_code == 200, response.text
-	return response.json()["message"]["name"]
 
 
 def card(page, answer_name: str):
@@ -68,7 +38,7 @@ def test_feed_ticket_answer_vote_accept(browser, admin, people, run_id):
 	lottie.goto(f"{base}{APP}")
 	lottie.get_by_label("Search questions").fill(f"docking {run_id}")
 	lottie.get_by_role("link", name=subject).wait_for(timeout=WAIT)
-	shot(lottie, "community-app-feed-1280.png")
+	shot(lottie, "community-feed-1280.png")
 	lottie.get_by_role("link", name=subject).click()
 	lottie.get_by_role("heading", name=subject).wait_for(timeout=WAIT)
 	assert lottie.url.endswith(f"{APP}/{ticket}")
@@ -84,7 +54,7 @@ def test_feed_ticket_answer_vote_accept(browser, admin, people, run_id):
 	answer_name = posted.get_attribute("data-answer")
 	assert "<strong>update the firmware</strong>" in posted.locator(".prose-f").inner_html()
 	assert editor.inner_text().strip() == "", "the form is empty again after posting"
-	shot(lottie, "community-app-ticket-1280.png")
+	shot(lottie, "community-ticket-1280.png")
 
 	mia = logged_in_page(browser, people["mia"])
 	mia.goto(f"{base}{APP}/{ticket}")
@@ -103,7 +73,7 @@ def test_feed_ticket_answer_vote_accept(browser, admin, people, run_id):
 	# Helpdesk's feedback, which v1.5 asks of every resolution: its first option
 	dialog.get_by_label("Your feedback").click()
 	jeff.get_by_role("option").nth(1).click()
-	shot(jeff, "community-app-accept-dialog-1280.png")
+	shot(jeff, "community-accept-dialog-1280.png")
 	dialog.get_by_role("button", name="Accept", exact=True).click()
 	card(jeff, answer_name).get_by_text("✓ Accepted by the asker").wait_for(timeout=WAIT)
 	jeff.get_by_text("Accepted. Thank you!").wait_for(timeout=WAIT)  # the toast
@@ -139,7 +109,7 @@ def test_a_half_written_answer_survives_actions_on_other_answers(browser, admin,
 
 	assert editor.get_attribute("data-same-node") == "yes", "the editor was redrawn"
 	assert "Half written: check the idle timeout" in editor.inner_text()
-	shot(lottie, "community-app-draft-kept-1280.png")
+	shot(lottie, "community-draft-kept-1280.png")
 	# and the draft outlives a reload (kept per ticket in the browser)
 	lottie.reload()
 	lottie.get_by_label("Answer (rich text or Markdown)").get_by_text("Half written").wait_for(timeout=WAIT)
@@ -166,7 +136,7 @@ def test_agent_moderates_in_the_same_page(browser, admin, people, run_id):
 	card(agent, bad).get_by_role("button", name="Show again").wait_for(
 		timeout=WAIT
 	)  # once the dialog is gone
-	shot(agent, "community-app-moderation-1280.png")
+	shot(agent, "community-moderation-1280.png")
 
 	lottie = logged_in_page(browser, people["lottie"])
 	lottie.goto(f"{people['lottie'].base}{APP}/{ticket}")
@@ -195,7 +165,7 @@ def test_feed_and_ticket_page_on_a_phone(browser, admin, people, run_id):
 	phone.get_by_label("Search questions").fill(f"teams {run_id}")
 	phone.get_by_role("link", name=subject).wait_for(timeout=WAIT)
 	no_sideways_scroll(phone)
-	shot(phone, "community-app-feed-375.png")
+	shot(phone, "community-feed-375.png")
 	phone.get_by_role("button", name="Open menu").click()
 	phone.get_by_role("link", name="Profile").click()
 	phone.get_by_role("heading", name="Leaderboard").wait_for(timeout=WAIT)
@@ -203,7 +173,7 @@ def test_feed_and_ticket_page_on_a_phone(browser, admin, people, run_id):
 	phone.goto(f"{base}{APP}/{ticket}")
 	phone.get_by_text("Close every other app").wait_for(timeout=WAIT)
 	no_sideways_scroll(phone)
-	shot(phone, "community-app-ticket-375.png")
+	shot(phone, "community-ticket-375.png")
 	phone.context.close()
 
 
@@ -217,7 +187,7 @@ def test_the_app_speaks_the_users_language(browser, admin, people, run_id):
 		page.get_by_role("heading", name="Fragen von Kollegen").wait_for(timeout=WAIT)
 		assert page.get_by_label("Fragen durchsuchen").count() == 1
 		assert page.locator("html").get_attribute("lang") == "de"
-		shot(page, "community-app-feed-de-1280.png")
+		shot(page, "community-feed-de-1280.png")
 		page.context.close()
 	finally:
 		admin.put(f"/api/resource/User/{email}", json={"language": "en"})
@@ -247,5 +217,53 @@ def test_feed_render_times(browser, admin, people, run_id):
 	median = lambda values: sorted(values)[len(values) // 2]  # noqa: E731
 	result = {"first_contentful_paint_ms": round(median(paint)), "feed_row_drawn_ms": round(median(usable))}
 	ARTIFACTS.mkdir(parents=True, exist_ok=True)
-	(ARTIFACTS / "community-app-timings.json").write_text(json.dumps(result, indent=1))
+	(ARTIFACTS / "community-timings.json").write_text(json.dumps(result, indent=1))
 	assert result["feed_row_drawn_ms"] < 5000, result
+
+
+def test_side_by_side_with_helpdesks_own_portal(browser, admin, people, run_id):
+	"""Jeff's Helpdesk portal (his tickets) and the community feed, at the same size, one beside the
+	other in one picture; both draw with frappe-ui's type and colours."""
+	shared_question(admin, people, f"Wi-Fi {run_id} in room 4 is slow")
+	page = logged_in_page(browser, people["jeff"], width=1280, height=800)
+	page.goto(f"{people['jeff'].base}{APP}")
+	page.locator("[data-feed-row]").first.wait_for(timeout=WAIT)
+	helpdesk = page.evaluate("window.helpdesk_link")
+	style = "() => [getComputedStyle(document.body).fontFamily, getComputedStyle(document.body).color]"
+	ours = page.evaluate(style)
+	community = page.screenshot()
+	page.goto(f"{people['jeff'].base}{helpdesk}")
+	page.wait_for_load_state("networkidle")
+	page.get_by_role("button").first.wait_for(timeout=WAIT)
+	theirs = page.evaluate(style)
+	portal = page.screenshot()
+	assert ours == theirs, (ours, theirs)
+
+	def img(png: bytes) -> str:
+		return f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}" style="width:640px">'
+
+	page.set_viewport_size({"width": 1290, "height": 420})
+	page.set_content(
+		f'<body style="margin:0;display:flex;gap:10px;background:#ccc">{img(portal)}{img(community)}</body>'
+	)
+	shot(page, "side-by-side-helpdesk-portal-and-community-1280.png")
+	page.context.close()
+
+
+def test_links_both_ways_between_helpdesks_portal_and_the_community(browser, admin, people, run_id):
+	"""From a ticket in Helpdesk's customer portal, "Ask colleagues" (an HD Form Script this app
+	installs) opens its community page; from the community, "My tickets" opens Helpdesk's portal."""
+	subject = f"Projector {run_id} shows no picture"
+	ticket = shared_question(admin, people, subject)
+	page = logged_in_page(browser, people["jeff"])
+	base = people["jeff"].base
+	page.goto(f"{base}{APP}")
+	page.locator("[data-feed-row]").first.wait_for(timeout=WAIT)
+	helpdesk = page.evaluate("window.helpdesk_link")
+	page.get_by_text("My tickets").click()
+	page.wait_for_url(f"**{helpdesk}**", timeout=WAIT)
+	page.goto(f"{base}{helpdesk}/{ticket}")
+	page.get_by_role("button", name="Ask colleagues").click()
+	page.wait_for_url(f"**{APP}/{ticket}", timeout=WAIT)
+	page.get_by_role("heading", name=subject).wait_for(timeout=WAIT)
+	page.context.close()

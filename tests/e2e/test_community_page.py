@@ -5,7 +5,7 @@ import json
 import time
 
 import pytest
-from conftest import ARTIFACTS, logged_in_page, solved_question
+from conftest import ARTIFACTS, logged_in_page, shot, solved_question
 
 TICKETS = "/api/method/peer_support.api.tickets"
 ANSWERS = "/api/method/peer_support.api.answers"
@@ -18,11 +18,6 @@ def solved(admin, people) -> str:
 	return solved_question(admin, people, SOLVED, "<p>All blank</p>", "Clean the **scanner glass**.")
 
 
-def shot(page, name: str) -> None:
-	ARTIFACTS.mkdir(parents=True, exist_ok=True)
-	page.screenshot(path=str(ARTIFACTS / name), full_page=True)
-
-
 def test_ask_share_answer_accept_in_the_browser(browser, admin, people, solved):
 	base = people["jeff"].base
 	jeff = logged_in_page(browser, people["jeff"])
@@ -31,7 +26,7 @@ def test_ask_share_answer_accept_in_the_browser(browser, admin, people, solved):
 	jeff.get_by_text("Maybe already solved").wait_for(timeout=30_000)
 	assert SOLVED in jeff.locator("#ps-suggestions").inner_text()
 	assert "scanner glass" in jeff.locator("#ps-suggestions").inner_text()
-	shot(jeff, "community-ask-1280.png")
+	shot(jeff, "ask-flow-ask-1280.png")
 
 	jeff.get_by_label("What do you need help with?").fill("Scanner on floor 4 jams on every page")
 	jeff.get_by_label("Details").fill("Since Monday, every page jams.")
@@ -49,14 +44,15 @@ def test_ask_share_answer_accept_in_the_browser(browser, admin, people, solved):
 	lottie.get_by_label("Answer (rich text or Markdown)").fill("Open tray 2 and remove the **torn label**.")
 	lottie.get_by_role("button", name="Post answer").click()
 	lottie.locator("article[data-answer]").get_by_text("torn label").wait_for(timeout=30_000)
-	shot(lottie, "community-ticket-1280.png")
+	shot(lottie, "ask-flow-ticket-1280.png")
 
 	jeff.reload()
 	jeff.get_by_role("button", name="Accept: this solved it").click()
-	jeff.get_by_label("Your feedback").select_option(index=1)
+	jeff.get_by_role("dialog").get_by_label("Your feedback").click()
+	jeff.get_by_role("option").nth(1).click()
 	jeff.get_by_role("button", name="Accept", exact=True).click()
 	jeff.get_by_text("✓ Accepted by the asker").wait_for(timeout=30_000)
-	shot(jeff, "community-accepted-1280.png")
+	shot(jeff, "ask-flow-accepted-1280.png")
 
 	agent = logged_in_page(browser, people["agent"])
 	agent.goto(f"{base}/community/{ticket}")
@@ -69,11 +65,11 @@ def test_ask_share_answer_accept_in_the_browser(browser, admin, people, solved):
 	phone.goto(f"{base}/community")
 	phone.get_by_text("Scanner on floor 4 jams on every page").wait_for(timeout=30_000)
 	assert phone.evaluate("document.documentElement.scrollWidth") <= 375, "no sideways scrolling on a phone"
-	shot(phone, "community-feed-375.png")
+	shot(phone, "ask-flow-feed-375.png")
 	phone.goto(f"{base}/community/{ticket}")
 	phone.get_by_text("torn label").wait_for(timeout=30_000)
 	assert phone.evaluate("document.documentElement.scrollWidth") <= 375
-	shot(phone, "community-ticket-375.png")
+	shot(phone, "ask-flow-ticket-375.png")
 	for page in (jeff, lottie, agent, phone):
 		page.context.close()
 

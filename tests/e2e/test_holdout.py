@@ -6,7 +6,7 @@ question; the manager reads the Deflection Holdout report in Desk. The suites ru
 import uuid
 
 import pytest
-from conftest import ARTIFACTS, PASSWORD, Client, add_portal_user, logged_in_page, solved_question
+from conftest import PASSWORD, Client, add_portal_user, logged_in_page, shot, solved_question
 
 from peer_support.core.holdout import in_holdout
 from peer_support.tests.personas import in_site
@@ -16,11 +16,6 @@ SETTINGS = "/api/resource/Peer Support Settings/Peer Support Settings"
 SOLVED = "Headset microphone is muted in every call"
 TYPED = "my headset mic is muted in calls"
 SHARE = 50
-
-
-def shot(page, name: str) -> None:
-	ARTIFACTS.mkdir(parents=True, exist_ok=True)
-	page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def site_month() -> str:
@@ -82,7 +77,7 @@ def test_a_held_out_asker_sees_no_suggestions_and_a_colleague_does(
 	held = logged_in_page(browser, askers["held_out"])
 	held.goto(f"{base}/community/ask")
 	held.locator("form[data-suggestions=holdout]").wait_for(timeout=30_000)  # ask_started said so
-	# the page asks for no suggestions at all for this asker (community.js: ask.holdout)
+	# the page asks for no suggestions at all for this asker (Ask.vue: ask.holdout)
 	asked = []
 	held.on("request", lambda r: asked.append(r.url) if "community.similar" in r.url else None)
 	held.get_by_label("What do you need help with?").fill(TYPED)

@@ -7,15 +7,10 @@ import time
 import uuid
 
 import pytest
-from conftest import ARTIFACTS, create, logged_in_page, message
+from conftest import create, logged_in_page, message, shot
 
 API = "/api/method/peer_support.api"
 TITLE = "Wi-Fi outage in the east wing"
-
-
-def shot(page, name: str) -> None:
-	ARTIFACTS.mkdir(parents=True, exist_ok=True)
-	page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def wait_until(check, timeout: float = 90, poke=None, every: float = 21):

@@ -7,17 +7,12 @@ import json
 import time
 
 import pytest
-from conftest import ARTIFACTS, logged_in_page, solved_question, wait_indexed
+from conftest import logged_in_page, shot, solved_question, wait_indexed
 
 API = "/api/method/peer_support.api"
 SUBJECT = "Badge printer at reception prints faded cards"
 ANSWER = "Replace the **ribbon cartridge** and run the printer's cleaning card once."
 TYPED = "reception badge printer cards come out faded"
-
-
-def shot(page, name: str) -> None:
-	ARTIFACTS.mkdir(parents=True, exist_ok=True)
-	page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def wait_for(read, what: str, timeout: float = 60):
@@ -82,7 +77,7 @@ def test_the_community_page_says_under_review(browser, people, doubted):
 	jeff.goto(f"{base}/community/ask")
 	jeff.get_by_label("What do you need help with?").fill(TYPED)
 	jeff.get_by_text("Maybe already solved").wait_for(timeout=30_000)
-	card = jeff.locator("#ps-suggestions .ps-card", has_text=doubted["title"])
+	card = jeff.locator("#ps-suggestions li", has_text=doubted["title"])
 	card.locator("[data-review=under-review]").wait_for(timeout=30_000)
 	assert "Under review" in card.inner_text()
 	shot(jeff, "knowledge-under-review-ask-1280.png")

@@ -5,16 +5,12 @@ app's column, in the site) back before its window, never by sleeping; Helpdesk's
 
 from datetime import timedelta
 
-from conftest import ARTIFACTS, create, logged_in_page
+from conftest import create, logged_in_page, shot
+from test_accessibility import violations
 
 from peer_support.tests.personas import in_site
 
 API = "/api/method/peer_support.api"
-
-
-def shot(page, name: str) -> None:
-	ARTIFACTS.mkdir(parents=True, exist_ok=True)
-	page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def window_passed(ticket: str) -> list[str]:
@@ -76,6 +72,7 @@ def test_the_service_desk_is_on_it_after_the_window_and_the_report(browser, admi
 	notice = lottie.locator("[data-peer-window=escalated]")
 	notice.wait_for(timeout=30_000)
 	assert "The service desk is on it." in notice.inner_text()
+	assert violations(lottie) == [], "the notice is readable (axe-core: contrast and the rest)"
 	shot(lottie, "peer-window-service-desk-on-it-1280.png")
 	lottie.context.close()
 	after = admin.get(f"/api/resource/HD Ticket/{ticket}").json()["data"]

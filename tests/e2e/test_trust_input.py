@@ -244,7 +244,7 @@ def dialogs_on_pages(browser, client, tickets: list[str]) -> dict[str, list[str]
 	)
 	for ticket in tickets:
 		page.goto(f"{client.base}/community/{ticket}")
-		page.locator("#ps-app h1, .ps-body").first.wait_for(timeout=30_000)
+		page.locator("#ps-main h1").first.wait_for(timeout=30_000)
 		page.wait_for_timeout(300)  # event handlers (onerror of a broken image) fire right after rendering
 	page.context.close()
 	return found
