@@ -46,3 +46,20 @@ def test_templates_have_no_bare_text():
 			if re.search(r"[A-Za-z]{2,}", text):
 				bare.append(f"{path.name}: {text}")
 	assert not bare, bare
+
+
+def test_the_declared_build_output_is_where_vite_writes_it():
+	"""pyproject's [tool.bench.assets] (as frappe/helpdesk declares its desk/) and frontend/vite.config.js
+	agree, and the harness leaves that output out of its copies."""
+	import tomllib
+
+	assets = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["bench"]["assets"]
+	vite = (ROOT / "frontend" / "vite.config.js").read_text()
+	assert (ROOT / assets["build_dir"]).resolve() == ROOT / "frontend"
+	for key, option in (("out_dir", "outDir"), ("index_html_path", "indexHtmlPath")):
+		written = re.search(option + r': "([^"]+)"', vite).group(1)
+		assert (ROOT / "frontend" / written).resolve() == (ROOT / assets[key]).resolve(), key
+	gitignore = (ROOT / ".gitignore").read_text().split()
+	assert {"/" + assets[k].removeprefix("./") for k in ("out_dir", "index_html_path")} <= {
+		line.rstrip("/") for line in gitignore
+	}
