@@ -145,9 +145,13 @@ def test_every_action_with_the_keyboard_alone(browser, admin, people, run_id):
 	jeff.get_by_role("dialog").wait_for(timeout=WAIT)
 	focus(jeff, "Your feedback")  # Helpdesk's feedback (v1.5 asks it of every resolution): its first option
 	jeff.keyboard.press("Enter")
-	jeff.get_by_role("option").first.wait_for(timeout=WAIT)
+	highlighted = jeff.locator("[role=option][data-highlighted]")
+	highlighted.wait_for(timeout=WAIT)  # the list is open, "No feedback" highlighted
 	jeff.keyboard.press("ArrowDown")
+	highlighted.filter(has_not_text="No feedback").wait_for(timeout=WAIT)
+	chosen = highlighted.inner_text()
 	jeff.keyboard.press("Enter")
+	jeff.get_by_role("dialog").get_by_text(chosen).wait_for(timeout=WAIT)
 	focus(jeff, "Accept")
 	jeff.keyboard.press("Enter")
 	jeff.locator(f'article[data-answer="{mias}"]').get_by_text("✓ Accepted by the asker").wait_for(

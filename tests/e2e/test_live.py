@@ -58,6 +58,8 @@ def test_answers_votes_accepts_endorsements_and_hides_appear_without_reload(brow
 
 	# Jeff accepts in his browser: Lottie's page says so.
 	card(jeff, first).get_by_role("button", name="Accept: this solved it").click()
+	jeff.get_by_role("dialog").get_by_label("Your feedback").click()  # v1.5 asks it of every resolution
+	jeff.get_by_role("option").nth(1).click()
 	jeff.get_by_role("button", name="Accept", exact=True).click()
 	card(lottie, first).get_by_text("✓ Accepted by the asker").wait_for(timeout=WAIT)
 
