@@ -8,7 +8,7 @@ import time
 import frappe
 import pytest
 from frappe.utils.background_jobs import get_redis_connection_without_auth
-from helpers import make_ticket
+from helpers import make_ticket, shared_ticket
 
 from peer_support import host
 from peer_support.api import answers, tickets
@@ -17,13 +17,7 @@ from peer_support.services import live
 
 @pytest.fixture
 def shared(people):
-	ticket = make_ticket(
-		"Monitor flickers on the dock", raised_by=people.jeff, customer=people.acme, priority="Low"
-	)
-	frappe.set_user(people.jeff)
-	tickets.share(ticket.name)
-	frappe.set_user("Administrator")
-	return str(ticket.name)
+	return shared_ticket(people, "Monitor flickers on the dock")
 
 
 def queued() -> list[dict]:
