@@ -1009,12 +1009,6 @@ def reads(state: dict) -> list[tuple]:
 		("known issues (feed)", reader, "peer_support.api.incidents.notices", {}),
 		("options (ask, profile)", reader, "peer_support.api.community.options", {}),
 		("profile", reader, "peer_support.api.profiles.get", {}),
-		(
-			"sharing decision (ask)",
-			reader,
-			"peer_support.api.community.sharing",
-			{"ticket": state["page_ticket"]},
-		),
 		("leaderboard all time", reader, "peer_support.api.profiles.leaderboard", {"period": "all"}),
 		("leaderboard this month", reader, "peer_support.api.profiles.leaderboard", {"period": "month"}),
 		(

@@ -46,7 +46,6 @@ PAGE_CALLS = (
 	"known issues (feed)",
 	"options (ask, profile)",
 	"profile",
-	"sharing decision (ask)",
 	"leaderboard all time",
 	"similar-ticket suggestion",
 )
