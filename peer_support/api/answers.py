@@ -14,7 +14,6 @@ from peer_support.services import access, live, notify, reputation
 from peer_support.services.projection import ANSWER_LIST_FIELDS, answer_projection
 from peer_support.services.rate_limits import limited
 from peer_support.services.rows import full_names
-from peer_support.services.visibility import VISIBILITY_FIELD
 from peer_support.services.write_path import peer_writes
 
 
@@ -52,7 +51,7 @@ def create(ticket: str | int | None = None, body: str | None = None) -> dict:
 	host.log_activity(view.ticket.name, frappe._("posted a peer answer"))  # shown after the author's name
 	notify.new_answer(view.ticket.name, author_name, answer.body)
 	reputation.on_answer(answer, view.ticket.ticket_type)
-	live.changed(view.ticket.name, view.ticket.get(VISIBILITY_FIELD), "answer", answer.name)
+	live.changed(view.ticket, "answer", answer.name)
 	return answer_projection(answer.as_dict(), view.me, {view.me.user: author_name})
 
 

@@ -37,7 +37,7 @@ def share(ticket: str | int | None = None, visibility: str = "Community") -> dic
 	doc = frappe.get_doc("HD Ticket", view.ticket.name)
 	if doc.get(VISIBILITY_FIELD) != visibility:
 		# Pages open on the old visibility hear of the change; the new one has a room of its own.
-		live.changed(doc.name, doc.get(VISIBILITY_FIELD), "visibility")
+		live.changed(doc, "visibility")
 		doc.set(VISIBILITY_FIELD, visibility)
 		# Checked above: the requester or an agent; the sharing gate runs in before_save all the same.
 		with peer_writes():
@@ -159,7 +159,7 @@ def affected(ticket: str | int | None = None, affected: bool = True) -> dict:
 		).run()
 		if delta > 0:
 			incidents.queue_detection()  # many marks may be an incident: a job decides, after the commit
-		live.changed(facts.name, facts.get(VISIBILITY_FIELD), "affected")
+		live.changed(facts, "affected")
 	count = frappe.db.get_value("HD Ticket", facts.name, "peer_affected_count")
 	return {"name": facts.name, "affected": bool(affected), "affected_count": count}
 

@@ -29,12 +29,13 @@ def room_token(ticket: str | int, visibility: str | None) -> str:
 	return "peer-support-" + hmac.new(get_encryption_key().encode(), message, hashlib.sha256).hexdigest()[:40]
 
 
-def changed(ticket: str | int, visibility: str | None, kind: str, answer: str | None = None) -> None:
-	"""Tell the open pages of `ticket` that its `kind` changed, once the transaction has committed."""
-	token = room_token(ticket, visibility)
+def changed(ticket, kind: str, answer: str | None = None) -> None:
+	"""Tell the open pages of `ticket` (its row or document, with the visibility they opened it with)
+	that its `kind` changed, once the transaction has committed."""
+	token = room_token(ticket.name, ticket.get(VISIBILITY_FIELD))
 	frappe.publish_realtime(
 		EVENT,
-		{"ticket": str(ticket), "kind": kind, "answer": answer, "room": token},
+		{"ticket": str(ticket.name), "kind": kind, "answer": answer, "room": token},
 		room=get_task_progress_room(token),
 		after_commit=True,  # a room named directly: Frappe drops after_commit for `task_id=`
 	)
@@ -48,8 +49,7 @@ def publishes(kind: str):
 		@functools.wraps(method)
 		def publishing(self, *args, **kwargs):
 			result = method(self, *args, **kwargs)
-			ticket = self.view().ticket
-			changed(ticket.name, ticket.get(VISIBILITY_FIELD), kind, self.name)
+			changed(self.view().ticket, kind, self.name)
 			return result
 
 		return publishing
