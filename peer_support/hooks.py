@@ -64,6 +64,26 @@ doc_events = {
 	# is a db.set_value without events, which the hourly scan below reads).
 	"HD Article Feedback": {"on_update": "peer_support.services.knowledge_review.on_feedback"},
 }
+# Who a user is to this app (agent or not, whose contact) is cached per user (services.access.viewer):
+# a change of what it is made of empties that cache. Roles (User, Has Role), HD Agent, and a
+# contact's customers (Contact and its links on Helpdesk v1.5; HD Customer and its HD Customer Member
+# rows on v1.2x).
+doc_events.update(
+	{
+		doctype: dict.fromkeys(
+			("on_change", "on_trash", "after_rename"), "peer_support.services.access.forget_viewers"
+		)
+		for doctype in (
+			"User",
+			"Has Role",
+			"HD Agent",
+			"Contact",
+			"Dynamic Link",
+			"HD Customer",
+			"HD Customer Member",
+		)
+	}
+)
 
 # Requests
 # --------

@@ -14,6 +14,8 @@ condition with Helpdesk's and asks this app's has_permission first (hooks of lat
 first); returning None leaves the decision to Helpdesk, so this app can never widen what it allows.
 """
 
+import time
+
 import frappe
 from frappe import _
 
@@ -53,6 +55,9 @@ TICKET_FIELDS = [
 	"peer_escalated_on",
 	host.RESPONSE_BY,
 ]
+# The cache of viewer(): a Redis hash, user -> (valid until, is agent, customers).
+VIEWERS = "peer_support:viewers"
+VIEWER_SECONDS = 300
 ANSWER_FIELDS = [
 	"name",
 	"ticket",
@@ -72,10 +77,41 @@ ANSWER_FIELDS = [
 
 
 def viewer(user: str | None = None) -> Viewer:
-	"""Who is asking: the session user unless told, with their agent standing and customers."""
+	"""Who is asking: the session user unless told, with their agent standing and customers.
+
+	Every call of the community page asks this, so it is kept in Redis per user (VIEWERS) and read
+	from there: one round trip instead of the roles, HD Agent and customer queries. Any change of what
+	it is made of (doc_events in hooks.py) empties the cache when it is saved, and again when it is
+	committed or rolled back; until then the transaction that made it reads and writes no cache, so it
+	sees its own change and nobody else's request caches it. VIEWER_SECONDS bounds what a change that
+	runs no document event (SQL, db.set_value) may leave stale."""
 	user = user or frappe.session.user
-	agent = user != "Guest" and host.is_agent(user)
-	return Viewer(user=user, is_agent=agent, customers=frozenset() if agent else host.customers_of(user))
+	if user == "Guest":
+		return Viewer(user=user)
+	use_cache = not getattr(frappe.local, "peer_support_viewers_changed", False)
+	now = time.time()
+	cached = frappe.cache.hget(VIEWERS, user) if use_cache else None
+	if cached and cached[0] > now:
+		return Viewer(user=user, is_agent=cached[1], customers=frozenset(cached[2]))
+	agent = host.is_agent(user)
+	customers = frozenset() if agent else host.customers_of(user)
+	if use_cache:
+		frappe.cache.hset(VIEWERS, user, (now + VIEWER_SECONDS, agent, sorted(customers)))
+	return Viewer(user=user, is_agent=agent, customers=customers)
+
+
+def forget_viewers(doc=None, method=None) -> None:
+	"""doc_events (hooks.py) of roles, agents, contacts and customers: someone's agent standing or customers may have changed."""
+	frappe.cache.delete_value(VIEWERS)
+	if not getattr(frappe.local, "peer_support_viewers_changed", False):
+		frappe.local.peer_support_viewers_changed = True
+		frappe.db.after_commit.add(_viewers_settled)
+		frappe.db.after_rollback.add(_viewers_settled)
+
+
+def _viewers_settled() -> None:
+	frappe.local.peer_support_viewers_changed = False
+	frappe.cache.delete_value(VIEWERS)
 
 
 def require_login() -> Viewer:
