@@ -7,7 +7,6 @@ import frappe
 from frappe import _
 from frappe.query_builder import Order
 from frappe.query_builder.functions import Count
-from frappe.utils import pretty_date
 
 from peer_support import host
 from peer_support.core.audience import ALL_PORTAL_USERS
@@ -17,6 +16,7 @@ from peer_support.peer_support.doctype.peer_support_settings.peer_support_settin
 from peer_support.services import access, holdout, incidents, knowledge_review, search_index
 from peer_support.services.access import viewer
 from peer_support.services.rate_limits import limited
+from peer_support.services.rows import ages
 from peer_support.services.visibility import sharing_decision
 from peer_support.services.write_path import peer_writes
 
@@ -135,12 +135,16 @@ def feed(
 	)
 	# Community tickets newest first: an index range on (peer_visibility, creation), read in order.
 	rows = query.run(as_dict=True)
-	answers = answer_counts([row.name for row in rows[:page_size]])
+	shown = rows[:page_size]
+	answers = answer_counts([row.name for row in shown])
 	return {
 		"enabled": True,
 		"page": page,
 		"has_more": len(rows) > page_size,
-		"rows": [feed_row(row, me, answers) for row in rows[:page_size]],
+		"rows": [
+			feed_row(row, me, answers, age)
+			for row, age in zip(shown, ages(r.creation for r in shown), strict=True)
+		],
 	}
 
 
@@ -163,13 +167,13 @@ def answer_counts(tickets: list) -> dict[str, int]:
 	)
 
 
-def feed_row(row, me, answers: dict[str, int]) -> dict:
+def feed_row(row, me, answers: dict[str, int], age: str) -> dict:
 	return {
 		"name": row.name,
 		"subject": row.subject,
 		"topic": row.ticket_type,
 		"status": row.status,
-		"age": pretty_date(row.creation),
+		"age": age,
 		"answers": answers.get(str(row.name), 0),
 		"accepted": row.peer_status == "Accepted",
 		"affected_count": row.peer_affected_count or 0,
@@ -186,7 +190,7 @@ def similar(subject: str | None = None, description: str | None = None) -> dict:
 		require_login()
 	text = " ".join(filter(None, ((subject or "").strip(), (description or "").strip())))
 	searching = bool(words_of(text)) and bool(get_settings().enabled)
-	vector = search_index.query_vector(text) if searching else None  # embedded while the SQL runs
+	vector = search_index.query_vector(text) if searching else None
 	me = require_login()
 	# Live known issues like the question ("me too: subscribe" instead of a ticket): the service desk's
 	# own word on an incident, shown to every asker, held out of suggestions or not.

@@ -6,7 +6,6 @@ Portal users never receive an HD Ticket document from here, only the fields buil
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.utils import pretty_date
 from frappe.utils.html_utils import sanitize_html
 
 from peer_support.core.audience import is_requester, requester_display_name
@@ -18,7 +17,7 @@ from peer_support.services import access, incidents, knowledge_review, live
 from peer_support.services.access import ticket_access
 from peer_support.services.peer_window import window_status
 from peer_support.services.projection import answers_of
-from peer_support.services.rows import full_names, get_field, get_row
+from peer_support.services.rows import ages, full_names
 from peer_support.services.visibility import VISIBILITY_FIELD
 from peer_support.services.write_path import peer_writes
 
@@ -58,8 +57,22 @@ def get(ticket: str | int | None = None) -> dict:
 	return project(view.ticket, get_settings(), view.me)
 
 
+# The ticket page's facts about its reader, in one statement: the requester's name, and whether the
+# caller has this problem too and follows it. Links store the ticket's number as text: compared as
+# text, so the (ticket, user) keys are used.
+READER_FACTS = (
+	"SELECT (SELECT full_name FROM `tabUser` WHERE name = %(requester)s) AS requester_name, "
+	"EXISTS (SELECT 1 FROM `tabPeer Ticket Affected` WHERE ticket = %(ticket)s AND user = %(me)s) AS affected, "
+	"EXISTS (SELECT 1 FROM `tabPeer Ticket Follower` WHERE ticket = %(ticket)s AND user = %(me)s) AS follows"
+)
+
+
 def project(ticket: frappe._dict, settings, me) -> dict:
-	requester = get_field("User", ticket.raised_by, "full_name") if ticket.raised_by else None
+	facts = frappe.db.sql(
+		READER_FACTS,
+		{"requester": ticket.raised_by or "", "ticket": str(ticket.name), "me": me.user},
+		as_dict=True,
+	)[0]
 	return {
 		"name": ticket.name,
 		"subject": ticket.subject,
@@ -72,16 +85,11 @@ def project(ticket: frappe._dict, settings, me) -> dict:
 		"peer_status": ticket.peer_status,
 		"affected_count": ticket.peer_affected_count or 0,
 		"created": str(ticket.creation),
-		"age": pretty_date(ticket.creation),
-		"requester": requester_display_name(requester, bool(settings.anonymise_requester)),
+		"age": ages([ticket.creation])[0],
+		"requester": requester_display_name(facts.requester_name, bool(settings.anonymise_requester)),
 		"is_requester": is_requester(me, ticket_access(ticket)),
-		# Links store the ticket's number as text: compare as text, so the (ticket, user) key is used.
-		"i_am_affected": bool(
-			get_row("Peer Ticket Affected", {"ticket": str(ticket.name), "user": me.user}, ["name"])
-		),
-		"i_follow": bool(
-			get_row("Peer Ticket Follower", {"ticket": str(ticket.name), "user": me.user}, ["name"])
-		),
+		"i_am_affected": bool(facts.affected),
+		"i_follow": bool(facts.follows),
 		"answers": answers_of(ticket.name, me),
 		"articles": knowledge_review.articles_of_ticket(ticket.name, me),
 		**window_status(ticket, settings),

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 import frappe
 from frappe import _
-from frappe.query_builder import DocType
+from frappe.query_builder import DocType, Order
 from frappe.query_builder.functions import Count
 from frappe.utils import get_datetime, now_datetime, pretty_date
 from frappe.utils.html_utils import sanitize_html
@@ -46,6 +46,7 @@ from peer_support.core.incidents import (
 )
 from peer_support.peer_support.doctype.peer_support_settings.peer_support_settings import get_settings
 from peer_support.services import access, notify
+from peer_support.services.rows import statement
 from peer_support.services.write_path import peer_writes
 
 NOTICE = "Peer Known Issue"
@@ -579,15 +580,20 @@ NOTICE_FIELDS = (
 
 def active_notices(me) -> list:
 	"""The live notices the caller may read, newest first."""
-	rows = frappe.get_all(
-		NOTICE,
-		filters={"status": ["in", ACTIVE_STATUSES]},
-		fields=list(NOTICE_FIELDS),
-		order_by="published_on desc",
-		limit=MAX_ACTIVE_NOTICES,
-		ignore_permissions=True,  # portal users have no role on the doctype; readable() applies the audience
-	)
-	return readable(rows, me)
+
+	# Every page of the community asks this: one statement, built once per process (services.rows).
+	# Portal users have no role on the doctype; readable() applies the audience.
+	def build():
+		Notice = DocType(NOTICE)
+		return (
+			frappe.qb.from_(Notice)
+			.select(*(Notice[f] for f in NOTICE_FIELDS))
+			.where(Notice.status.isin(list(ACTIVE_STATUSES)))
+			.orderby(Notice.published_on, order=Order.desc)
+			.limit(MAX_ACTIVE_NOTICES)
+		)
+
+	return readable(frappe.db.sql(statement(("active_notices",), build), as_dict=True), me)
 
 
 def get_readable(name: str | None, me):
@@ -683,9 +689,10 @@ def matching(text: str, me, vector=None) -> list[dict]:
 	rows = active_notices(me)
 	if not rows or not text.strip():
 		return []
-	query = vector.result() if vector is not None else None
 	names = matching_notices(
-		text, [(r.name, notice_text(r), notice_vector(r) if query is not None else None) for r in rows], query
+		text,
+		[(r.name, notice_text(r), notice_vector(r) if vector is not None else None) for r in rows],
+		vector,
 	)
 	by_name = {r.name: r for r in rows}
 	return project([by_name[n] for n in names], me)

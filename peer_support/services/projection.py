@@ -10,39 +10,48 @@ from frappe.query_builder import DocType
 
 from peer_support.core.ranking import RankedAnswer, rank
 from peer_support.services.access import ANSWER_FIELDS
-from peer_support.services.rows import full_names
+from peer_support.services.rows import param, statement
 
 # The columns the community page shows of an answer: what access reads, less what only the rules need.
 ANSWER_LIST_FIELDS = [f for f in ANSWER_FIELDS if f not in ("ticket", "resolved_ticket")]
 
 
 def answers_of(ticket: str, me) -> list[dict]:
-	"""Peer answers in display order; hidden ones only for agents. Three queries, whatever the count."""
-	Answer, Vote = DocType("Peer Answer"), DocType("Peer Answer Vote")
-	query = (
-		frappe.qb.from_(Answer)
-		.select(*(Answer[f] for f in ANSWER_LIST_FIELDS))
-		.where(Answer.ticket == str(ticket))
-	)
-	if not me.is_agent:
-		query = query.where(Answer.hidden == 0)
-	rows = query.run(as_dict=True)
-	if not rows:
-		return []
-	names = full_names([row.author for row in rows] + [row.endorsed_by for row in rows])
-	my_votes = dict(
-		frappe.qb.from_(Vote)
-		.select(Vote.answer, Vote.value)
-		.where(Vote.ticket == str(ticket))
-		.where(Vote.voter == me.user)
-		.run()
-	)
+	"""Peer answers in display order; hidden ones only for agents. One statement, whatever the count:
+	each answer with its author's and endorser's names and the caller's vote on it."""
+
+	def build(agent: bool):
+		Answer, Vote = DocType("Peer Answer"), DocType("Peer Answer Vote")
+		Author, Endorser = DocType("User").as_("author_user"), DocType("User").as_("endorser_user")
+		query = (
+			frappe.qb.from_(Answer)
+			.left_join(Author)
+			.on(Author.name == Answer.author)
+			.left_join(Endorser)
+			.on(Endorser.name == Answer.endorsed_by)
+			# the (answer, voter) key
+			.left_join(Vote)
+			.on((Vote.answer == Answer.name) & (Vote.voter == param("me")))
+			.select(
+				*(Answer[f] for f in ANSWER_LIST_FIELDS),
+				Author.full_name.as_("author_name"),
+				Endorser.full_name.as_("endorser_name"),
+				Vote.value.as_("my_vote"),
+			)
+			.where(Answer.ticket == param("ticket"))
+		)
+		return query if agent else query.where(Answer.hidden == 0)
+
+	sql = statement(("answers_of", me.is_agent), lambda: build(me.is_agent))
+	rows = frappe.db.sql(sql, {"ticket": str(ticket), "me": me.user}, as_dict=True)
 	by_name = {row.name: row for row in rows}
 	order = rank(
 		[RankedAnswer(r.name, bool(r.accepted), bool(r.endorsed_by), r.score or 0, r.creation) for r in rows]
 	)
 	return [
-		answer_projection(by_name[name], me, names) | {"my_vote": my_votes.get(name, 0)} for name in order
+		answer_projection(row, me, {row.author: row.author_name, row.endorsed_by: row.endorser_name})
+		| {"my_vote": row.my_vote or 0}
+		for row in map(by_name.get, order)
 	]
 
 

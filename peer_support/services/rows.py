@@ -71,6 +71,23 @@ def full_names(users) -> dict[str, str]:
 	return dict(frappe.qb.from_(User).select(User.name, User.full_name).where(User.name.isin(users)).run())
 
 
+def ages(datetimes) -> list[str]:
+	"""Frappe's pretty_date ("2 hours ago", in the user's language) of many values against one "now".
+
+	pretty_date parses the current time from text and finds the locale for every value: for the 20
+	rows of a feed page that was about a millisecond, more than the query that read them."""
+	from babel.dates import format_timedelta
+
+	now = frappe.utils.now_datetime()
+	locale = frappe.local.lang.replace("-", "_") if frappe.local.lang else None
+	return [
+		format_timedelta(frappe.utils.get_datetime(value) - now, add_direction=True, locale=locale)
+		if value
+		else ""
+		for value in datetimes
+	]
+
+
 def returning(sql: str, columns) -> str:
 	"""`sql` (an INSERT, an upsert too) with MariaDB's RETURNING: the rows as written.
 

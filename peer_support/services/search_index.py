@@ -16,9 +16,9 @@ changed since it was indexed is never shown.
 
 import base64
 import hashlib
+import pickle
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 
 import frappe
 import numpy as np
@@ -48,6 +48,7 @@ QUERY_WORDS = 8
 MATCH_BUDGET = 300
 CACHED_FROM = 100
 WORD_COUNT_TTL = 3600
+RARE_WORD_COUNT_TTL = 60
 REREAD_SECONDS = 120
 # Fusion weights, chosen on the development half of the evaluation set (fixtures/retrieval_eval):
 # every larger lexical weight lowered recall@5 or MRR@5 there (MariaDB's ranking is the weaker one), so the
@@ -393,7 +394,6 @@ def ensure_fulltext() -> None:
 # --------------------------------
 
 _encoder: embedding.Encoder | None = None
-_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peer-support-query")
 _loading = threading.Event()
 _loaded = threading.Event()
 _missing = False
@@ -591,8 +591,7 @@ def lexical(text: str, where: str, values: dict, limit: int = CANDIDATES) -> lis
 	The cost of InnoDB's full-text search grows with the rows its words match, and a word in every
 	other question ("help", "tried") matches tens of thousands at 100k tickets. So the search takes
 	the typed words rarest first while together they match at most MATCH_BUDGET entries (the rarest
-	always); how many entries hold a word is counted by the same index, and counts of CACHED_FROM or
-	more are kept in Redis for WORD_COUNT_TTL seconds."""
+	always); how many entries hold a word is counted by the same index and kept in Redis (word_counts)."""
 	if frappe.db.db_type != "mariadb":
 		return []
 	words = search_words(fulltext_words(text))
@@ -630,8 +629,19 @@ def search_words(words: list[str]) -> list[str]:
 
 
 def word_counts(words: list[str]) -> dict[str, int]:
-	"""How many entries hold each word, by the full-text index; common words' counts from Redis."""
-	counts = {w: frappe.cache.get_value(f"peer_support:search_word:{w}") for w in words}
+	"""How many entries hold each word, by the full-text index, or from Redis: common words' counts for
+	WORD_COUNT_TTL seconds, rarer words' until the index next changes (their key holds its version:
+	a word new to the index is searched at once), at most RARE_WORD_COUNT_TTL. One round trip for all."""
+	if not words:
+		return {}
+	version = frappe.cache.get_value(VERSION_KEY)
+	keys = [(f"peer_support:search_word:{w}", f"peer_support:search_word:{version}:{w}") for w in words]
+	cached = frappe.cache.mget([frappe.cache.make_key(key) for pair in keys for key in pair])
+	counts = {}
+	for i, word in enumerate(words):
+		common, rare = cached[2 * i], cached[2 * i + 1]  # as Frappe's set_value pickles them
+		value = common if common is not None else rare
+		counts[word] = pickle.loads(value) if value is not None else None
 	missing = [w for w, count in counts.items() if count is None]
 	if missing:
 		# One statement, one placeholder per word; only the placeholders are repeated into the SQL.
@@ -642,22 +652,26 @@ def word_counts(words: list[str]) -> dict[str, int]:
 		found = frappe.db.sql("SELECT " + ", ".join([count] * len(missing)), missing)[0]
 		for word, number in zip(missing, found, strict=True):
 			counts[word] = int(number)
+			common, rare = keys[words.index(word)]
 			if number >= CACHED_FROM:
-				frappe.cache.set_value(
-					f"peer_support:search_word:{word}", int(number), expires_in_sec=WORD_COUNT_TTL
-				)
+				frappe.cache.set_value(common, int(number), expires_in_sec=WORD_COUNT_TTL)
+			else:
+				frappe.cache.set_value(rare, int(number), expires_in_sec=RARE_WORD_COUNT_TTL)
 	return counts
 
 
-def query_vector(text: str) -> "Future | None":
-	"""The query's sentence vector, computed in a thread while the caller runs its SQL (NumPy's
-	matrix products release the GIL, and so does the database driver while it waits)."""
+def query_vector(text: str) -> np.ndarray | None:
+	"""The query's sentence vector (about 5 ms for a subject on two cores), or None while the model loads.
+
+	In the caller's thread: computed in a thread of its own beside the SQL, it was slower (a median of
+	17.5 ms against 14.6 ms for the Ask page's call at 10k tickets), since the two threads take the GIL
+	from each other at every small NumPy step and OpenBLAS's threads want both cores."""
 	# A web request does not wait for the model (lexical only for the second it loads); jobs,
 	# commands and tests do.
 	encoder = model(wait=not getattr(frappe.local, "request", None))
 	if encoder is None or not text.strip():
 		return None
-	return _pool.submit(lambda: encoder.encode([text], max_tokens=embedding.QUERY_TOKENS)[0])
+	return encoder.encode([text], max_tokens=embedding.QUERY_TOKENS)[0]
 
 
 def semantic(text: str, mask_of, limit: int = CANDIDATES, vector=None) -> list[str]:
@@ -667,20 +681,19 @@ def semantic(text: str, mask_of, limit: int = CANDIDATES, vector=None) -> list[s
 	index = vectors(wait=not getattr(frappe.local, "request", None))
 	if index is None:
 		return []  # the worker's first seconds: lexical only
-	query = vector.result()
 	mask = mask_of(index) & index.flags["active"]
-	return [index.names[i] for i, _ in top_by_similarity(index.matrix, query, limit, mask, SEMANTIC_FLOOR)]
+	return [index.names[i] for i, _ in top_by_similarity(index.matrix, vector, limit, mask, SEMANTIC_FLOOR)]
 
 
-def ranked(text: str, where: str, values: dict, mask_of, vector: Future | None = None) -> list[str]:
+def ranked(text: str, where: str, values: dict, mask_of, vector: np.ndarray | None = None) -> list[str]:
 	"""Lexical and semantic candidates (each limited to what the caller may read), fused. `vector`:
-	the query's vector if the caller started it already."""
-	vector = vector or query_vector(text)  # embedding in a thread while the full-text search runs
+	the query's vector if the caller has it already."""
+	vector = vector if vector is not None else query_vector(text)
 	found = lexical(text, where, values)
 	return fuse([(found, LEXICAL_WEIGHT), (semantic(text, mask_of, vector=vector), SEMANTIC_WEIGHT)])
 
 
-def for_asker(text: str, me, vector: Future | None = None) -> list[str]:
+def for_asker(text: str, me, vector: np.ndarray | None = None) -> list[str]:
 	"""Solved community questions and published articles the asker may read, best first (entry names).
 	The SQL condition and the vector mask are the same rule: `access`'s feed audience on the entry's
 	copied columns, and the sharing policy."""

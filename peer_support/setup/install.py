@@ -131,6 +131,8 @@ INDEXES = {
 	"Peer Reputation Event": [("user", "event_date")],
 	"Peer Reputation Period": [("period", "period_start", "topic", "points")],
 	"Peer Profile": [("involvement",)],
+	# the feed's answer counts of a page of tickets, read from the index alone
+	"Peer Answer": [("ticket", "hidden")],
 	# (and `creation` alone: the incident detection job reads the window's new tickets)
 	"HD Ticket": [
 		("peer_visibility", "creation"),
