@@ -16,6 +16,8 @@ from peer_support.services.rate_limits import limited
 from peer_support.services.rows import full_names
 from peer_support.services.write_path import peer_writes
 
+DEADLOCK_RETRIES = 3
+
 
 def projection(doc, me) -> dict:
 	"""The answer as the community page shows it, from the document the method changed (no re-read)."""
@@ -64,8 +66,20 @@ def update(answer: str | None = None, body: str | None = None) -> dict:
 @frappe.whitelist(methods=["POST"])
 @limited("vote")
 def vote(answer: str | None = None, value: int | None = None) -> dict:
-	"""+1 helpful, -1 not helpful, 0 takes one's vote back. One vote per colleague per answer."""
-	result = act(answer, "vote", value, for_update=True)  # the row lock orders concurrent votes on one answer
+	"""+1 helpful, -1 not helpful, 0 takes one's vote back. One vote per colleague per answer.
+
+	Votes on one answer are ordered by its row lock; votes at the same moment on answers whose
+	(answer, voter) keys share a gap of the index, with their authors' reputation rows, can still
+	deadlock. InnoDB then rolls the chosen vote back, and it runs again (DEADLOCK_RETRIES times at
+	most) instead of ending in a 500: nothing of it was written."""
+	for attempt in range(DEADLOCK_RETRIES):
+		try:
+			result = act(answer, "vote", value, for_update=True)
+			break
+		except frappe.QueryDeadlockError:
+			if attempt == DEADLOCK_RETRIES - 1:
+				raise
+			frappe.db.rollback()
 	result["my_vote"] = value
 	return result
 

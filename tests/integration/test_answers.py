@@ -83,3 +83,34 @@ def test_empty_and_missing_input_is_refused_with_a_message(people, shared):
 		answers.create(shared, "<p>" + "x" * 20_001 + "</p>")
 	frappe.set_user("Administrator")
 	assert not frappe.db.exists("Peer Answer", {"ticket": shared})
+
+
+def test_a_vote_chosen_as_a_deadlocks_victim_runs_again(people, monkeypatch):
+	"""InnoDB rolls back the vote it picks to end a deadlock; the API runs it again, no 500."""
+	from helpers import as_user, make_answer, shared_ticket
+
+	from peer_support.peer_support.doctype.peer_answer.peer_answer import PeerAnswer
+
+	answer = make_answer(shared_ticket(people, "Monitor flickers after docking"), people.lottie)
+	tries, rollbacks = [], []
+	original = PeerAnswer.vote
+
+	def vote(self, value=None):
+		tries.append(value)
+		if len(tries) == 1:
+			raise frappe.QueryDeadlockError("(1213, 'Deadlock found when trying to get lock')")
+		return original(self, value)
+
+	monkeypatch.setattr(PeerAnswer, "vote", vote)
+	# the simulated deadlock wrote nothing; a real rollback would also take this test's own set-up
+	monkeypatch.setattr(frappe.db, "rollback", lambda **kwargs: rollbacks.append(kwargs))
+	result = as_user(people.mia, answers.vote, answer, 1)
+	assert (result["score"], result["my_vote"], len(tries), len(rollbacks)) == (1, 1, 2, 1)
+	assert frappe.db.get_value("Peer Answer Vote", {"answer": answer, "voter": people.mia}, "value") == 1
+
+	monkeypatch.setattr(
+		PeerAnswer, "vote", lambda self, value=None: (_ for _ in ()).throw(frappe.QueryDeadlockError("again"))
+	)
+	with pytest.raises(frappe.QueryDeadlockError):
+		as_user(people.max, answers.vote, answer, 1)
+	assert len(rollbacks) == 1 + answers.DEADLOCK_RETRIES - 1

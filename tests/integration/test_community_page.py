@@ -42,6 +42,27 @@ def test_the_feed_shows_what_the_audience_may_read(people):
 	assert shared not in names(as_user(people.mia, community.feed, "mine")["rows"])
 
 
+def test_ages_read_as_frappes_pretty_date(people):
+	"""The feed's and the ticket page's ages, against one "now" (services.rows.ages), say what Frappe's
+	own pretty_date says, in the user's language too."""
+	from frappe.utils import add_to_date, now_datetime, pretty_date
+
+	from peer_support.services.rows import ages
+
+	now = now_datetime()
+	moments = [add_to_date(now, **{unit: -n}) for unit, n in (("minutes", 3), ("hours", 5), ("days", 40))]
+	assert ages([*moments, None]) == [*map(pretty_date, moments), ""]
+	ticket = shared_ticket(people, "Outlook search finds nothing")
+	assert as_user(people.mia, tickets.get, ticket)["age"] == pretty_date(
+		frappe.db.get_value("HD Ticket", ticket, "creation")
+	)
+	frappe.local.lang = "de"
+	try:
+		assert ages(moments[:1]) == [pretty_date(moments[0])] and "vor" in ages(moments[:1])[0]
+	finally:
+		frappe.local.lang = "en"
+
+
 def test_feed_filters_and_paging(people):
 	first = shared_ticket(people, "Wifi drops in meeting room A")
 	second = shared_ticket(people, "Wifi drops in meeting room B")
