@@ -136,6 +136,10 @@ INDEXES = {
 	# (and `creation` alone: the incident detection job reads the window's new tickets)
 	"HD Ticket": [
 		("peer_visibility", "creation"),
+		# a small customer's feed: its tickets and the reader's own, merged (MariaDB's index_merge
+		# sort_union) instead of reading the whole community in order to find a page of them
+		("peer_visibility", "customer", "creation"),
+		("peer_visibility", "raised_by", "creation"),
 		("peer_visibility", "peer_status", "creation"),
 		("creation",),
 	],

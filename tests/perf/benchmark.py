@@ -42,6 +42,7 @@ SUGGESTIONS = ("similar-ticket suggestion", "agent: similar solved tickets")
 # Issue 16: every read the community app makes, over HTTP, within 1.5x ping's p95 in the same rounds.
 PAGE_CALLS = (
 	"feed page 1",
+	"feed page 1, small customer",
 	"ticket page, 20 answers",
 	"known issues (feed)",
 	"options (ask, profile)",
