@@ -100,8 +100,9 @@ def viewer(user: str | None = None) -> Viewer:
 	return Viewer(user=user, is_agent=agent, customers=customers)
 
 
-def forget_viewers(doc=None, method=None) -> None:
-	"""doc_events (hooks.py) of roles, agents, contacts and customers: someone's agent standing or customers may have changed."""
+def forget_viewers(doc=None, method=None, *args) -> None:
+	"""doc_events (hooks.py) of roles, agents, contacts and customers (after_rename also passes the
+	old and new names and whether they merged): someone's agent standing or customers may have changed."""
 	frappe.cache.delete_value(VIEWERS)
 	if not getattr(frappe.local, "peer_support_viewers_changed", False):
 		frappe.local.peer_support_viewers_changed = True
