@@ -635,12 +635,11 @@ def word_counts(words: list[str]) -> dict[str, int]:
 	if not words:
 		return {}
 	version = frappe.cache.get_value(VERSION_KEY)
-	keys = [(f"peer_support:search_word:{w}", f"peer_support:search_word:{version}:{w}") for w in words]
-	cached = frappe.cache.mget([frappe.cache.make_key(key) for pair in keys for key in pair])
+	keys = {w: (f"peer_support:search_word:{w}", f"peer_support:search_word:{version}:{w}") for w in words}
+	cached = frappe.cache.mget([frappe.cache.make_key(key) for pair in keys.values() for key in pair])
 	counts = {}
-	for i, word in enumerate(words):
-		common, rare = cached[2 * i], cached[2 * i + 1]  # as Frappe's set_value pickles them
-		value = common if common is not None else rare
+	for word, common, rare in zip(keys, cached[::2], cached[1::2], strict=True):
+		value = common if common is not None else rare  # as Frappe's set_value pickles them
 		counts[word] = pickle.loads(value) if value is not None else None
 	missing = [w for w, count in counts.items() if count is None]
 	if missing:
@@ -652,7 +651,7 @@ def word_counts(words: list[str]) -> dict[str, int]:
 		found = frappe.db.sql("SELECT " + ", ".join([count] * len(missing)), missing)[0]
 		for word, number in zip(missing, found, strict=True):
 			counts[word] = int(number)
-			common, rare = keys[words.index(word)]
+			common, rare = keys[word]
 			if number >= CACHED_FROM:
 				frappe.cache.set_value(common, int(number), expires_in_sec=WORD_COUNT_TTL)
 			else:
@@ -688,7 +687,6 @@ def semantic(text: str, mask_of, limit: int = CANDIDATES, vector=None) -> list[s
 def ranked(text: str, where: str, values: dict, mask_of, vector: np.ndarray | None = None) -> list[str]:
 	"""Lexical and semantic candidates (each limited to what the caller may read), fused. `vector`:
 	the query's vector if the caller has it already."""
-	vector = vector if vector is not None else query_vector(text)
 	found = lexical(text, where, values)
 	return fuse([(found, LEXICAL_WEIGHT), (semantic(text, mask_of, vector=vector), SEMANTIC_WEIGHT)])
 
